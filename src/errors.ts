@@ -1,0 +1,21 @@
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'no_identifier'
+  | 'not_identified'
+  | 'opted_out'
+  | 'invalid_company_id'
+  | 'private_key'
+  | 'invalid_product'
+  | 'unknown_method'
+  | 'internal';
+
+/** Every Promise klaviyo-lite rejects carries one of these: a code to branch on, a message to read. */
+export class KlaviyoLiteError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(`[klaviyo-lite] ${message}`);
+    this.name = 'KlaviyoLiteError';
+    this.code = code;
+  }
+}
