@@ -1,0 +1,126 @@
+import { accepted, expect, test } from './fixtures';
+import { publishedStubSource, stubSource } from './servers';
+
+const KEY = 'AbC123';
+const tag = (api: string, extra = '') =>
+  `<script async src="/klaviyo-lite.js?company_id=${KEY}" data-api-base="${api}" data-debug ${extra}></script>`;
+
+test('Klaviyo\'s published stub: identify + track before load arrive valid, the cookie is set, a reload stays identified', async ({ page, emulator, site }) => {
+  const shop = await site({
+    '/': `<!doctype html><script>${publishedStubSource()}</script>
+      <script>
+        window.results = [];
+        klaviyo.identify({ email: 'early@shop.example', first_name: 'Early' }).then((r) => results.push(r));
+        klaviyo.track('Viewed Product', { ProductID: '1', Price: '34.00', $value: '34.00' }).then((r) => results.push(r));
+      </script>${tag(emulator.url)}`,
+    '/next': `<!doctype html><script>${publishedStubSource()}</script>
+      <script>klaviyo.track('Viewed Page', { URL: location.href });</script>${tag(emulator.url)}`,
+  });
+  await page.goto(`${shop.url}/`);
+  await expect.poll(() => accepted(emulator).length).toBe(2);
+  expect(accepted(emulator)).toMatchObject([
+    { endpoint: 'profiles', attributes: { email: 'early@shop.example', first_name: 'Early' } },
+    { endpoint: 'events', metric: 'Viewed Product', value: 34, profile: { email: 'early@shop.example' } },
+  ]);
+  expect(await page.evaluate(() => (window as any).results)).toEqual([{ email: 'early@shop.example', first_name: 'Early' }, true]);
+  const cookie = (await page.context().cookies()).find((c) => c.name === '__kla_id');
+  expect(JSON.parse(Buffer.from(cookie!.value, 'base64').toString())).toMatchObject({ $email: 'early@shop.example' });
+  expect(cookie).toMatchObject({ path: '/', sameSite: 'Lax', secure: false });
+  // We ask for 2 years; Chromium keeps at most 400 days.
+  expect(cookie!.expires * 1000 - Date.now()).toBeGreaterThan(399 * 24 * 3600 * 1000);
+
+  await page.goto(`${shop.url}/next`);
+  await expect.poll(() => accepted(emulator).length).toBe(3);
+  expect(accepted(emulator)[2]).toMatchObject({ metric: 'Viewed Page', profile: { email: 'early@shop.example' } });
+  const record = emulator.requests().find((r) => r.endpoint === 'events');
+  expect(record).toMatchObject({ companyId: KEY, revision: '2026-07-15', contentType: 'application/vnd.api+json' });
+});
+
+test('legacy _learnq queue with our stub and the key-in-path loader', async ({ page, emulator, site }) => {
+  const shop = await site({
+    '/': `<!doctype html><script src="/stub.js"></script>
+      <script>
+        var _learnq = _learnq || [];
+        _learnq.push(['identify', { $email: 'legacy@shop.example', $first_name: 'Leg' }]);
+        _learnq.push(['track', 'Viewed Product', { ProductID: '7' }]);
+      </script>
+      <script async src="/${KEY}/klaviyo-lite.js" data-api-base="${emulator.url}"></script>`,
+  });
+  await page.goto(`${shop.url}/`);
+  await expect.poll(() => accepted(emulator).length).toBe(2);
+  expect(accepted(emulator)).toMatchObject([
+    { endpoint: 'profiles', attributes: { email: 'legacy@shop.example', first_name: 'Leg' } },
+    { metric: 'Viewed Product' },
+  ]);
+  expect(await page.evaluate(() => (window as any)._learnq.isIdentified())).toBe(true);
+});
+
+test('an anonymous visitor\'s track sends nothing and resolves false', async ({ page, emulator, site }) => {
+  const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}` });
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(m.text()));
+  await page.goto(`${shop.url}/`);
+  expect(await page.evaluate(() => (window as any).klaviyo.track('Added to Cart', { $value: 3 }))).toBe(false);
+  await page.waitForTimeout(300);
+  expect(emulator.requests()).toEqual([]);
+  expect(logs).toContain('[klaviyo-lite] dropped "Added to Cart": visitor is not identified');
+});
+
+test('?_kx= on the landing URL identifies the visitor on its own', async ({ page, emulator, site }) => {
+  const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}` });
+  await page.goto(`${shop.url}/?_kx=kx-token-123`);
+  expect(await page.evaluate(() => (window as any).klaviyo.track('Viewed Product', { ProductID: '9' }))).toBe(true);
+  await expect.poll(() => accepted(emulator).length).toBe(1);
+  expect(accepted(emulator)[0]).toMatchObject({ metric: 'Viewed Product', profile: { _kx: 'kx-token-123' } });
+});
+
+test('subscribe sends Create Client Subscription', async ({ page, emulator, site }) => {
+  const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}` });
+  await page.goto(`${shop.url}/`);
+  expect(await page.evaluate(() => (window as any).klaviyo.subscribe({ listId: 'Y6nRLr', email: 'news@shop.example' }))).toBe(true);
+  await expect.poll(() => accepted(emulator).length).toBe(1);
+  expect(accepted(emulator)[0]).toMatchObject({ endpoint: 'subscriptions' });
+});
+
+test('Google Tag Manager style injection (innerHTML, then re-created script nodes, no currentScript)', async ({ page, emulator, site }) => {
+  const html = `<script src="/stub.js"></script><script>klaviyo.identify({ email: 'gtm@shop.example' }); klaviyo.track('From GTM');</script>${tag(emulator.url)}`;
+  const shop = await site({
+    '/': `<!doctype html><div id="gtm"></div><script>
+      var holder = document.getElementById('gtm');
+      holder.innerHTML = ${JSON.stringify(html).replace(/<\//g, '<\\/')};
+      var nodes = holder.getElementsByTagName('script');
+      var i = 0;
+      (function next() {
+        if (i >= nodes.length) return;
+        var old = nodes[i++], fresh = document.createElement('script');
+        for (var a = 0; a < old.attributes.length; a++) fresh.setAttribute(old.attributes[a].name, old.attributes[a].value);
+        fresh.text = old.text;
+        if (fresh.src) fresh.onload = next;
+        document.body.appendChild(fresh);
+        if (!fresh.src) next();
+      })();
+    </script>`,
+  });
+  await page.goto(`${shop.url}/`);
+  await expect.poll(() => accepted(emulator).length).toBe(2);
+  expect(accepted(emulator)).toMatchObject([{ endpoint: 'profiles' }, { metric: 'From GTM' }]);
+});
+
+test('works under a strict Content-Security-Policy (no unsafe-eval, nonce for the inline stub)', async ({ page, emulator, site }) => {
+  const nonce = 'r4nd0m';
+  const shop = await site({
+    '/': {
+      headers: {
+        'content-security-policy': `default-src 'none'; script-src 'self' 'nonce-${nonce}'; connect-src ${emulator.url}; style-src 'none'`,
+      },
+      body: `<!doctype html><script nonce="${nonce}">${stubSource()}</script>
+        <script nonce="${nonce}">klaviyo.identify({ email: 'csp@shop.example' }); klaviyo.track('Under CSP');</script>
+        ${tag(emulator.url)}`,
+    },
+  });
+  const violations: string[] = [];
+  page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
+  await page.goto(`${shop.url}/`);
+  await expect.poll(() => accepted(emulator).length).toBe(2);
+  expect(violations).toEqual([]);
+});

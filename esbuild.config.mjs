@@ -1,0 +1,63 @@
+// Builds every artifact of the public contract and reports what the script tag costs a storefront.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+
+const banner = '/*! klaviyo-lite | MIT */';
+mkdirSync('dist', { recursive: true });
+
+const iife = await build({
+  entryPoints: ['src/browser.ts'],
+  outfile: 'dist/klaviyo-lite.js',
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2017',
+  sourcemap: true,
+  legalComments: 'none',
+  banner: { js: banner },
+  metafile: true,
+});
+
+await build({
+  entryPoints: ['src/stub.js'],
+  outfile: 'dist/stub.js',
+  minify: true,
+  target: 'es5',
+  legalComments: 'none',
+});
+
+await build({
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  bundle: true,
+  format: 'esm',
+  target: 'es2017',
+  sourcemap: true,
+  external: ['ky', 'js-cookie'],
+});
+
+// Types for bundler users: tsc from the same strict settings, declarations only.
+execFileSync(process.execPath, [
+  'node_modules/typescript/bin/tsc', 'src/index.ts', '--declaration', '--emitDeclarationOnly', '--outDir', 'dist',
+  '--strict', '--target', 'es2017', '--module', 'esnext', '--moduleResolution', 'bundler', '--skipLibCheck',
+  '--lib', 'es2020,dom,dom.iterable', '--types', 'node',
+], { stdio: 'inherit' });
+
+const code = readFileSync('dist/klaviyo-lite.js');
+const gzip = gzipSync(code, { level: 9 }).length;
+const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+console.log(`dist/klaviyo-lite.js  raw ${code.length} B  gzip -9 ${gzip} B  brotli ${brotli} B  (budget 10,240 B gzip)`);
+console.log(`dist/stub.js          raw ${readFileSync('dist/stub.js').length} B`);
+
+const inputs = {};
+for (const [file, { bytesInOutput }] of Object.entries(iife.metafile.outputs['dist/klaviyo-lite.js'].inputs)) {
+  const key = file.startsWith('node_modules/') ? file.split('/').slice(0, file.startsWith('node_modules/@') ? 3 : 2).join('/') : file;
+  inputs[key] = (inputs[key] ?? 0) + bytesInOutput;
+}
+console.log('top contributors (minified bytes before compression):');
+for (const [file, bytes] of Object.entries(inputs).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+  console.log(`  ${String(bytes).padStart(6)}  ${file}`);
+}
+writeFileSync('dist/meta.json', JSON.stringify(iife.metafile));

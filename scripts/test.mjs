@@ -1,0 +1,52 @@
+// `npm test`: typecheck, build, unit tests, browser tests — then one line CI reads: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+
+const out = '.cache/test';
+mkdirSync(out, { recursive: true });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+const run = (title, command, args, env = {}) => {
+  console.log(`\n== ${title}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+};
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const count = (title, ok) => (ok ? passed++ : (failed++, console.log(`FAILED: ${title}`)));
+
+count('typecheck', run('typecheck', 'npx', ['tsc', '--noEmit']));
+const built = run('build', 'node', ['esbuild.config.mjs']);
+count('build', built);
+
+rmSync(`${out}/vitest.json`, { force: true });
+const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
+const unit = readJson(`${out}/vitest.json`);
+if (unit) {
+  passed += unit.numPassedTests;
+  failed += unit.numFailedTests;
+  skipped += unit.numPendingTests + unit.numTodoTests;
+  if (!unitOk && unit.numFailedTests === 0) count('unit suite (a file failed to load)', false);
+} else count('unit suite (no report)', false);
+
+if (built) {
+  rmSync(`${out}/playwright.json`, { force: true });
+  const e2eOk = run('e2e', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/playwright.json` });
+  const e2e = readJson(`${out}/playwright.json`);
+  if (e2e?.stats) {
+    passed += e2e.stats.expected;
+    failed += e2e.stats.unexpected + e2e.stats.flaky;
+    skipped += e2e.stats.skipped;
+    if (!e2eOk && e2e.stats.unexpected === 0) count('e2e suite (runner error)', false);
+  } else count('e2e suite (no report)', false);
+} else count('e2e (not run: build failed)', false);
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed ? 1 : 0);

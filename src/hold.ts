@@ -1,0 +1,44 @@
+import type { TrackPayload } from './types';
+
+// Events tracked before the visitor is identified (opt-in: data-hold-anonymous), for this tab session only.
+const KEY = '__kla_held';
+const MAX_EVENTS = 50;
+const MAX_AGE_MS = 30 * 60 * 1000;
+
+interface Held {
+  at: number;
+  event: TrackPayload;
+}
+
+export function createHold(storage: Storage | undefined, now: () => number) {
+  let memory: Held[] = [];
+  const read = (): Held[] => {
+    try {
+      const list = storage ? JSON.parse(storage.getItem(KEY) || '[]') : memory;
+      return Array.isArray(list) ? list.filter((held: Held) => now() - held.at < MAX_AGE_MS) : [];
+    } catch {
+      return [];
+    }
+  };
+  const write = (list: Held[]) => {
+    memory = list;
+    try {
+      if (list.length) storage?.setItem(KEY, JSON.stringify(list));
+      else storage?.removeItem(KEY);
+    } catch {
+      // Full or disabled storage: the memory copy still serves this page.
+    }
+  };
+  return {
+    add(event: TrackPayload) {
+      write([...read(), { at: now(), event }].slice(-MAX_EVENTS));
+      return true;
+    },
+    take(): TrackPayload[] {
+      const list = read();
+      if (list.length) write([]);
+      return list.map((held) => held.event);
+    },
+    clear: () => write([]),
+  };
+}

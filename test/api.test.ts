@@ -1,0 +1,95 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clearCookies, cookieJson, recordingClient } from './helpers/client';
+
+beforeEach(clearCookies);
+
+describe('the klaviyo object', () => {
+  it('refuses a private key loudly and never sends with it', async () => {
+    const { api, logs } = recordingClient({ companyId: 'pk_1234567890abcdef' });
+    expect(await api.account()).toBeUndefined();
+    expect(logs.some((l) => l.startsWith('error') && l.includes('private API key'))).toBe(true);
+  });
+
+  it('account() sets and answers the company id, also when read synchronously as a string', async () => {
+    const { api } = recordingClient({ companyId: undefined });
+    const answer = api.account('XyZ789');
+    expect(await answer).toBe('XyZ789');
+    expect(`${api.account()}`).toBe('XyZ789');
+    expect(await api.account('bad key!')).toBe('XyZ789');
+  });
+
+  it('subscribe sends Create Client Subscription for the list and identifies the visitor', async () => {
+    const { api, sent } = recordingClient();
+    expect(await api.subscribe({ listId: 'Y6nRLr', email: 'news@shop.example', customSource: 'Footer' })).toBe(true);
+    expect(sent[0].endpoint).toBe('subscriptions');
+    expect(sent[0].body.data).toMatchObject({
+      type: 'subscription',
+      attributes: {
+        custom_source: 'Footer',
+        profile: { data: { attributes: { email: 'news@shop.example', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } } } },
+      },
+      relationships: { list: { data: { type: 'list', id: 'Y6nRLr' } } },
+    });
+    expect(cookieJson().$email).toBe('news@shop.example');
+  });
+
+  it('optOut clears the identity and the outbox; nothing is sent until optIn', async () => {
+    const { api, sent, delivery } = recordingClient();
+    await api.identify({ email: 'a@shop.example' });
+    await api.optOut();
+    expect(cookieJson()).toBeUndefined();
+    expect(document.cookie).toContain('__kla_off=true');
+    expect(delivery.clear).toHaveBeenCalled();
+    expect(await api.track('A')).toBe(false);
+    await api.optIn();
+    await api.identify({ email: 'a@shop.example' });
+    expect(await api.track('A')).toBe(true);
+    expect(sent.map((r) => r.endpoint)).toEqual(['profiles', 'profiles', 'events']);
+  });
+
+  it('honours Global Privacy Control when asked to', async () => {
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      const { api, sent } = recordingClient({ respectGpc: true });
+      await api.identify({ email: 'a@shop.example' }).catch(() => {});
+      expect(sent).toEqual([]);
+    } finally {
+      delete (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+    }
+  });
+
+  it('trackViewedItem keeps the item locally and sends nothing', async () => {
+    const { api, sent } = recordingClient();
+    await api.identify({ email: 'a@shop.example' });
+    await api.trackViewedItem({ Title: 'Shirt', ItemId: '1234', Metadata: { Price: '34.00' } });
+    expect(sent.map((r) => r.endpoint)).toEqual(['profiles']);
+    expect(localStorage.length).toBeGreaterThan(0);
+  });
+
+  it('push accepts several commands in one call, in order, with trailing callbacks', async () => {
+    const { api, sent } = recordingClient();
+    const fired: string[] = [];
+    await api.push(
+      ['identify', { email: 'a@shop.example' }, () => fired.push('identify')],
+      ['track', 'Signed Up'],
+      ['openForm', 'XyZ', () => fired.push('unsupported')],
+    );
+    expect(sent.map((r) => r.endpoint)).toEqual(['profiles', 'events']);
+    expect(fired).toEqual(['identify', 'unsupported']);
+  });
+
+  it('never throws synchronously, even for nonsense', () => {
+    const { api } = recordingClient();
+    expect(() => (api.identify as any)(null)).not.toThrow();
+    expect(() => (api.track as any)(Symbol('x'))).not.toThrow();
+    expect(() => (api.push as any)('nope', null, [42])).not.toThrow();
+  });
+
+  it('a callback that throws does not break the call', async () => {
+    const { api, logs } = recordingClient();
+    await api.identify({ email: 'a@shop.example' }, () => {
+      throw new Error('page bug');
+    });
+    expect(logs.some((l) => l.startsWith('error') && l.includes('callback threw'))).toBe(true);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { checkCompanyId, companyIdFromSrc, findScript, readConfig } from '../src/config';
+
+describe('configuration from the script tag', () => {
+  it('reads company_id from the query string or from the key-in-path form', () => {
+    expect(companyIdFromSrc('https://cdn.example/klaviyo-lite.js?company_id=AbC123')).toBe('AbC123');
+    expect(companyIdFromSrc('https://cdn.example/js/AbC123/klaviyo-lite.js')).toBe('AbC123');
+    expect(companyIdFromSrc('https://cdn.example/klaviyo-lite.js')).toBeUndefined();
+  });
+
+  it('accepts 6 alphanumerics only, and calls a pk_ key what it is', () => {
+    expect(checkCompanyId('AbC123')).toBeUndefined();
+    expect(checkCompanyId('pk_abcdef0123456789')).toBe('private_key');
+    expect(checkCompanyId('AbC12')).toBe('invalid_company_id');
+    expect(checkCompanyId(123456)).toBe('invalid_company_id');
+  });
+
+  it('reads the data- attributes', () => {
+    const script = document.createElement('script');
+    script.src = 'http://localhost:3000/static/klaviyo-lite.js?company_id=AbC123';
+    script.setAttribute('data-api-base', 'http://127.0.0.1:8787/');
+    script.setAttribute('data-cookie-domain', '.shop.example');
+    script.setAttribute('data-debug', '');
+    script.setAttribute('data-datalayer', '');
+    expect(readConfig(script)).toEqual({
+      companyId: 'AbC123', apiBase: 'http://127.0.0.1:8787', cookieDomain: '.shop.example',
+      debug: true, dataLayer: true, holdAnonymous: false, respectGpc: false,
+    });
+    expect(readConfig(undefined).apiBase).toBe('https://a.klaviyo.com');
+  });
+
+  it('finds its own tag by name when currentScript is not set (GTM injection)', () => {
+    const other = document.createElement('script');
+    other.src = 'http://localhost:3000/other.js';
+    const own = document.createElement('script');
+    for (const s of [own, other]) s.type = 'text/x-not-loaded';
+    own.src = 'http://localhost:3000/klaviyo-lite.js?company_id=AbC123';
+    document.head.append(own, other);
+    expect(findScript(document)).toBe(own);
+    own.remove();
+    other.remove();
+  });
+});

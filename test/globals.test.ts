@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { installGlobals, isLoaded } from '../src/globals';
+import { attributesOf, clearCookies, recordingClient } from './helpers/client';
+
+const w = window as any;
+const publishedStub = readFileSync(resolve('test/fixtures/klaviyo-published-stub.js'), 'utf8');
+const ourStub = readFileSync(resolve('src/stub.js'), 'utf8');
+
+beforeEach(() => {
+  clearCookies();
+  for (const key of ['klaviyo', '_learnq', '_klOnsite', 'klaviyoLite']) delete w[key];
+});
+
+function load() {
+  const client = recordingClient();
+  installGlobals(window, client.api, client.isIdentified, client.log);
+  return client;
+}
+
+const metrics = (sent: any[]) => sent.map((r) => (r.endpoint === 'events' ? attributesOf(r).metric.data.attributes.name : r.endpoint));
+
+describe.each([
+  ['Klaviyo\'s published Proxy stub', publishedStub],
+  ['our ES5 stub', ourStub],
+])('pre-load queue through %s', (_name, stub) => {
+  it('replays every call in order on load and settles the promises made before it', async () => {
+    window.eval(stub);
+    const identified = w.klaviyo.identify({ email: 'early@shop.example' });
+    const tracked = w.klaviyo.track('Viewed Product', { ProductID: '1' });
+    let callbackResult: unknown;
+    w.klaviyo.track('Added to Cart', { $value: 2 }, (r: unknown) => (callbackResult = r));
+    w.klaviyo.push(['track', 'Pushed']);
+    const { sent, api } = load();
+    expect(metrics(sent)).toEqual(['profiles', 'Viewed Product', 'Added to Cart', 'Pushed']);
+    expect(await identified).toMatchObject({ email: 'early@shop.example' });
+    expect(await tracked).toBe(true);
+    expect(callbackResult).toBe(true);
+    expect(w.klaviyo).toBe(api);
+  });
+
+  it('a reference to the stub kept by the page still works after load', async () => {
+    window.eval(stub);
+    const kept = w.klaviyo;
+    const { sent } = load();
+    await kept.identify({ email: 'later@shop.example' });
+    expect(await kept.track('Late')).toBe(true);
+    expect(metrics(sent)).toEqual(['profiles', 'Late']);
+  });
+});
+
+describe('legacy and array queues', () => {
+  it('drains window._learnq, then window.klaviyo as a plain array', () => {
+    w._learnq = [['account', 'XyZ789'], ['identify', { $email: 'legacy@shop.example' }]];
+    w.klaviyo = [['track', 'From array']];
+    w._learnq.push(['track', 'From learnq']);
+    const { sent, api } = load();
+    expect(metrics(sent)).toEqual(['profiles', 'From learnq', 'From array']);
+    expect(`${api.account()}`).toBe('XyZ789');
+  });
+
+  it('_learnq becomes a live object: own push with several commands, synchronous isIdentified', () => {
+    w._learnq = [];
+    const kept = w._learnq;
+    const { sent } = load();
+    expect(w._learnq.push).not.toBe(Array.prototype.push);
+    expect(w._learnq.isIdentified()).toBe(false);
+    w._learnq.push(['identify', { $email: 'a@shop.example' }], ['track', 'One'], ['track', 'Two']);
+    expect(w._learnq.isIdentified()).toBe(true);
+    kept.push(['track', 'Through the old array']);
+    expect(metrics(sent)).toEqual(['profiles', 'One', 'Two', 'Through the old array']);
+  });
+
+  it('defines window._learnq even when the page never created it', () => {
+    load();
+    expect(typeof w._learnq.push).toBe('function');
+  });
+
+  it('leaves a page\'s own window.klaviyo of another shape alone, and says so', () => {
+    const own = { settings: { theme: 'dark' } };
+    w.klaviyo = own;
+    const { logs, api } = load();
+    expect(w.klaviyo).toBe(own);
+    expect(w.klaviyoLite).toBe(api);
+    expect(logs.some((l) => l.startsWith('error') && l.includes('window.klaviyo'))).toBe(true);
+  });
+
+  it('knows when it is already loaded, so a second copy stays idle', () => {
+    expect(isLoaded(window)).toBe(false);
+    load();
+    expect(isLoaded(window)).toBe(true);
+  });
+});

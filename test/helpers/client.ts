@@ -1,0 +1,42 @@
+import Cookies from 'js-cookie';
+import { vi } from 'vitest';
+import { createClient, type ClientOptions } from '../../src/client';
+import type { Delivery } from '../../src/delivery';
+import type { OutboundRequest } from '../../src/types';
+import { expectValidBody } from './spec';
+
+/** A client whose delivery records requests instead of sending them; every request's body is checked against the spec. */
+export function recordingClient(options: ClientOptions = {}) {
+  const sent: OutboundRequest[] = [];
+  const delivery: Delivery = {
+    send: (request) => {
+      expectValidBody(request.endpoint, request.body);
+      sent.push(request);
+    },
+    flush: async () => {},
+    clear: vi.fn(),
+    pending: () => sent.length,
+    stop: () => {},
+  };
+  const logs: string[] = [];
+  const log = {
+    debug: (m: string) => void logs.push(`debug: ${m}`),
+    warn: (m: string) => void logs.push(`warn: ${m}`),
+    error: (m: string) => void logs.push(`error: ${m}`),
+  };
+  const client = createClient({ companyId: 'AbC123', delivery, log, ...options });
+  return { ...client, sent, logs, log, delivery };
+}
+
+export const attributesOf = (request: OutboundRequest) => request.body.data.attributes as Record<string, any>;
+
+export function clearCookies() {
+  for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' });
+  localStorage.clear();
+  sessionStorage.clear();
+}
+
+export function cookieJson(name = '__kla_id') {
+  const raw = Cookies.get(name);
+  return raw ? JSON.parse(atob(raw)) : undefined;
+}

@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { attributesOf, clearCookies, recordingClient } from './helpers/client';
+
+beforeEach(clearCookies);
+
+const identified = async (options = {}) => {
+  const client = recordingClient(options);
+  await client.api.identify({ email: 'buyer@shop.example' });
+  client.sent.length = 0;
+  return client;
+};
+
+describe('track', () => {
+  it('sends Create Client Event with the profile, metric, time, value and unique_id', async () => {
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    const { api, sent } = await identified({ now: () => now });
+    expect(await api.track('Viewed Listing', { Title: 'Loft', $value: '540.00', $event_id: 'ev-1' })).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].endpoint).toBe('events');
+    expect(sent[0].uniqueId).toBe('ev-1');
+    expect(attributesOf(sent[0])).toEqual({
+      properties: { Title: 'Loft', $value: 540, $event_id: 'ev-1' },
+      time: '2026-11-23T10:00:00.000Z',
+      value: 540,
+      unique_id: 'ev-1',
+      metric: { data: { type: 'metric', attributes: { name: 'Viewed Listing' } } },
+      profile: { data: { type: 'profile', attributes: { email: 'buyer@shop.example' } } },
+    });
+  });
+
+  it('coerces money strings and leaves out a $value that is not a number', async () => {
+    const { api, sent } = await identified();
+    await api.track('A', { $value: '$15.98' });
+    await api.track('B', { $value: 'free' });
+    expect(attributesOf(sent[0]).value).toBe(15.98);
+    expect(attributesOf(sent[1]).value).toBeUndefined();
+    expect(attributesOf(sent[1]).properties).toEqual({});
+  });
+
+  it('gives every event a fresh UUID when there is no $event_id', async () => {
+    const { api, sent } = await identified();
+    await api.track('A');
+    await api.track('A');
+    const [a, b] = sent.map((r) => attributesOf(r).unique_id);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('drops events of an anonymous visitor: no request, resolves false, says why in debug', async () => {
+    const { api, sent, logs } = recordingClient();
+    expect(await api.track('Added to Cart', { $value: 1 })).toBe(false);
+    expect(sent).toEqual([]);
+    expect(logs).toContain('debug: dropped "Added to Cart": visitor is not identified');
+  });
+
+  it('drops events of an opted-out visitor (__kla_off=true)', async () => {
+    const { api, sent } = await identified();
+    document.cookie = '__kla_off=true; path=/';
+    expect(await api.track('A')).toBe(false);
+    expect(sent).toEqual([]);
+  });
+
+  it('rejects a metric name that is not a 1–127 character string, with a typed error', async () => {
+    const { api, sent } = await identified();
+    for (const bad of [undefined, 42, '', '   ', 'x'.repeat(128)]) {
+      const error = await api.track(bad as string).catch((e) => e);
+      expect(error.code).toBe('invalid_argument');
+    }
+    expect(sent).toEqual([]);
+  });
+
+  it('maps Segment/RudderStack spec names to Klaviyo metrics', async () => {
+    const { api, sent } = await identified();
+    await api.track('Product Viewed', { product_id: 'p-1', sku: 'MON-1', name: 'Monopoly', price: 60 });
+    expect(attributesOf(sent[0]).metric.data.attributes.name).toBe('Viewed Product');
+    expect(attributesOf(sent[0]).properties).toMatchObject({ ProductID: 'p-1', SKU: 'MON-1', ProductName: 'Monopoly', Price: 60 });
+  });
+
+  it('a visitor who lands with ?_kx= is identified by the exchange id alone', async () => {
+    history.replaceState(null, '', '/?_kx=EXCHANGE123&utm=1');
+    try {
+      const { api, sent, isIdentified } = recordingClient();
+      expect(isIdentified()).toBe(true);
+      await api.track('Viewed Product', { ProductID: '1' });
+      expect(attributesOf(sent[0]).profile.data.attributes).toEqual({ _kx: 'EXCHANGE123' });
+    } finally {
+      history.replaceState(null, '', '/');
+    }
+  });
+
+  it('holds anonymous events with data-hold-anonymous and sends them, with original time and id, once identified', async () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const { api, sent } = recordingClient({ holdAnonymous: true, now: () => now });
+    expect(await api.track('Viewed Product', { ProductID: '1', $event_id: 'v-1' })).toBe(true);
+    expect(sent).toEqual([]);
+    now += 60_000;
+    await api.identify({ email: 'late@shop.example' });
+    expect(sent.map((r) => r.endpoint)).toEqual(['profiles', 'events']);
+    expect(attributesOf(sent[1])).toMatchObject({ time: '2026-11-23T10:00:00.000Z', unique_id: 'v-1' });
+  });
+
+  it('forgets held events after 30 minutes', async () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const { api, sent } = recordingClient({ holdAnonymous: true, now: () => now });
+    await api.track('Viewed Product', { ProductID: '1' });
+    now += 31 * 60_000;
+    await api.identify({ email: 'late@shop.example' });
+    expect(sent.map((r) => r.endpoint)).toEqual(['profiles']);
+  });
+});
