@@ -123,7 +123,7 @@ export function createClient(options: ClientOptions = {}): Client {
       throw new KlaviyoLiteError('invalid_argument', `track expects a metric name of 1 to 127 characters, got ${JSON.stringify(metric)}`);
     }
     const props = properties && typeof properties === 'object' ? properties : {};
-    return trackPayload(fromSpec(metric, props) ?? { metric, properties: props });
+    return trackPayload(fromSpec(metric, props, now()) ?? { metric, properties: props });
   };
 
   const subscribe = (input: SubscribeInput) => {

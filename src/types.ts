@@ -79,6 +79,8 @@ export interface Product {
 
 export interface CartItem extends Product {
   quantity?: number | string;
+  /** default: price × quantity */
+  rowTotal?: number | string;
 }
 
 export interface Cart {
@@ -87,6 +89,10 @@ export interface Cart {
   total?: number | string;
   checkoutUrl?: string;
   currency?: string;
+  /** default: derived from the items */
+  itemNames?: string[];
+  /** default: the union of the items' categories */
+  categories?: string[];
   [custom: string]: unknown;
 }
 

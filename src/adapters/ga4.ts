@@ -1,0 +1,73 @@
+import type { CartItem, Logger, Properties, TrackPayload } from '../types';
+import { addedToCart, startedCheckout, viewedProduct } from './ecommerce';
+import { rename } from './rename';
+
+const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
+
+function product(item: Properties, currency: unknown): CartItem {
+  const out = rename(item, ITEM);
+  const categories: unknown[] = [];
+  for (const k of ['', 2, 3, 4, 5]) {
+    categories.push(out['item_category' + k]);
+    delete out['item_category' + k];
+  }
+  return { currency, ...out, categories } as CartItem;
+}
+
+/**
+ * Klaviyo's payload for a GA4 `view_item`, `add_to_cart` or `begin_checkout` dataLayer event, either
+ * `{ event, ecommerce }` or gtag's `['event', name, params]`; undefined for anything else.
+ * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
+ */
+export function fromGa4(event: unknown, now?: number): TrackPayload | undefined {
+  if (!event || typeof event != 'object') return;
+  const e = event as Properties;
+  const gtag = e[0] == 'event';
+  const name = gtag ? e[1] : e.event;
+  const { items, value, currency, transaction_id, ...rest } = ((gtag ? e[2] : e.ecommerce) || {}) as Properties;
+  const list = (Array.isArray(items) ? items : []).filter((i) => i && typeof i == 'object').map((i) => product(i, currency));
+  // The event's own extra parameters (coupon, item_list_name…) are kept with the product or cart.
+  const first = { ...rest, ...list[0] };
+  if (name == 'view_item') return viewedProduct(first);
+  // GA4's value here is what the added items are worth; the cart itself is unknown.
+  if (name == 'add_to_cart') return addedToCart(first, { items: [], total: value as number });
+  if (name == 'begin_checkout') return startedCheckout({ ...rest, id: transaction_id as string, items: list, total: value as number, currency: currency as string }, now);
+}
+
+/**
+ * Sends GA4 ecommerce events found on `layer` now and pushed later. Whatever push was there (GTM's
+ * own, usually) still runs first and its result is returned; our part never throws into the page.
+ */
+export function watchDataLayer(layer: unknown[], onPayload: (p: TrackPayload) => void, log: Logger): () => void {
+  const seen = new WeakSet<object>();
+  let on = true;
+  const see = (e: unknown) => {
+    try {
+      if (!on || !e || typeof e != 'object' || seen.has(e)) return;
+      seen.add(e);
+      const p = fromGa4(e);
+      if (p) {
+        log.debug(`dataLayer: ${p.metric}`, p);
+        onPayload(p);
+      }
+    } catch (error) {
+      log.warn('dataLayer event not sent', error);
+    }
+  };
+  const original = layer.push;
+  const push = function (this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    args.forEach(see);
+    return result;
+  };
+  try {
+    layer.forEach(see);
+    layer.push = push;
+  } catch (error) {
+    log.warn('dataLayer not watched', error);
+  }
+  return () => {
+    on = false;
+    if (layer.push === push) layer.push = original;
+  };
+}

@@ -1,0 +1,58 @@
+import { list, money, present } from './adapters/ecommerce';
+import type { Properties } from './types';
+
+// Klaviyo's "recently viewed items": kept on this device only, newest first; nothing is sent.
+const KEY = '__kla_viewed';
+const MAX = 20;
+
+const first = (...values: unknown[]) => values.find(present);
+const clean = (o: Properties) => {
+  for (const k in o) if (!present(o[k])) delete o[k];
+  return o;
+};
+
+// A list that does not parse is replaced; a storage that cannot be read is left alone.
+function read(storage: Storage): Properties[] {
+  const raw = storage.getItem(KEY);
+  let items: unknown;
+  try {
+    items = JSON.parse(raw || '[]');
+  } catch {}
+  return Array.isArray(items) ? items.filter((i) => i && typeof i == 'object') : [];
+}
+
+export function recentlyViewed(storage: Storage | undefined): Properties[] {
+  try {
+    return read(storage!);
+  } catch {
+    return [];
+  }
+}
+
+/** Accepts klaviyo.js's `{ Title, ItemId, … Metadata }` and the Viewed Product spellings stores also pass. */
+export function rememberViewedItem(item: Properties, storage: Storage | undefined, now = Date.now()): boolean {
+  try {
+    const id = first(item.ItemId, item.ProductID);
+    if (!storage || !present(id)) return false;
+    const meta = (item.Metadata && typeof item.Metadata == 'object' ? item.Metadata : {}) as Properties;
+    const entry = clean({
+      Title: first(item.Title, item.Name, item.ProductName),
+      ItemId: id,
+      Categories: list(item.Categories),
+      ImageUrl: first(item.ImageUrl, item.ImageURL),
+      Url: first(item.Url, item.URL),
+      Metadata: clean({
+        ...meta,
+        Brand: first(meta.Brand, item.Brand),
+        Price: money(first(meta.Price, item.Price)),
+        CompareAtPrice: money(first(meta.CompareAtPrice, item.CompareAtPrice)),
+      }),
+      LastViewedDate: Math.floor(now / 1000),
+    });
+    const rest = read(storage).filter((i) => String(i.ItemId) != String(id));
+    storage.setItem(KEY, JSON.stringify([entry, ...rest].slice(0, MAX)));
+    return true;
+  } catch {
+    return false;
+  }
+}
