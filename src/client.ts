@@ -151,7 +151,7 @@ export function createClient(options: ClientOptions = {}): Client {
     subscribe,
     isIdentified: () => identity.isIdentified(),
     account(id?: unknown) {
-      if (id !== undefined) setAccount(id);
+      if (id !== undefined && !setAccount(id)) delivery.flush();
       return companyId;
     },
     cookieDomain: (domain?: string) => identity.domain(domain),

@@ -1,0 +1,17 @@
+// Retry timing for the outbox: how long a failed request waits before its next try.
+
+export const maxTries = 50;
+
+/**
+ * Full jitter: a uniform wait below an exponential ceiling (1 s, 2 s, 4 s … capped at 3 min), so pages
+ * that failed together do not retry together.
+ */
+export const backoff = (tries: number, random: () => number): number =>
+  random() * Math.min(18e4, 1e3 * 2 ** (tries - 1));
+
+/** A Retry-After header (delta-seconds or HTTP date) as milliseconds from `now`; undefined when unreadable. */
+export function retryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return;
+  const ms = isNaN(+value) ? Date.parse(value) - now : +value * 1e3;
+  return ms == ms ? Math.max(0, ms) : undefined;
+}

@@ -1,0 +1,219 @@
+import { backoff, maxTries, retryAfter } from './backoff';
+import { fold } from './bulk';
+import { createOutbox, type Rec } from './outbox';
+import { createPacer } from './pace';
+import { createTransport, type Reply } from './transport';
+import type { Logger, OutboundRequest } from './types';
+
+export interface DeliveryOptions {
+  /** e.g. 'https://a.klaviyo.com', no trailing slash */
+  apiBase: string;
+  /** Read at send time; while undefined, requests are held. */
+  companyId: () => string | undefined;
+  log: Logger;
+  /** Default: localStorage when usable, else memory. null: memory. */
+  storage?: Storage | null;
+  /** Default: globalThis.fetch, looked up per request. */
+  fetch?: typeof fetch;
+  random?: () => number;
+}
+
+export interface Delivery {
+  /** Queues a request. Synchronous, cheap, never throws. */
+  send(request: OutboundRequest): void;
+  /** Sends what may go now; with keepalive, as the page is going away. */
+  flush(options?: { keepalive?: boolean }): Promise<void>;
+  /** Drops everything pending, in memory and storage. */
+  clear(): void;
+  /** Requests waiting (bulked events count as one). */
+  pending(): number;
+  stop(): void;
+}
+
+// Longer than ky's 10 s timeout, so a lease outlives the request it covers.
+const leaseMs = 15e3;
+// What browsers allow in flight from keepalive requests, less some room.
+const keepaliveBudget = 64e3;
+
+// One outbox per origin, served head first by one request at a time, whichever tab holds the head's
+// lease: strict order, and the tabs of an origin share one pace.
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const { log, companyId } = options;
+  const random = options.random || Math.random;
+  const tab = Math.random().toString(36).slice(2);
+  const outbox = createOutbox(log, options.storage);
+  const pacer = createPacer();
+  const post = createTransport(options.apiBase, () => options.fetch || globalThis.fetch);
+  // send() only pushes here; the next tick folds them into the outbox in one write.
+  const fresh: Rec[] = [];
+  const flying = new Set<string>();
+  let count = 0;
+  let kept = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let due = Infinity;
+  let active: Promise<void> | undefined;
+
+  const save = () => {
+    const list = outbox.read();
+    if (fresh.length) {
+      for (const r of fresh.splice(0)) {
+        const last = list[list.length - 1];
+        // A folded record is replaced by a copy: the outbox caches serializations by record.
+        fold(last, r) ? (list[list.length - 1] = Object.assign({}, last)) : list.push(r);
+      }
+      outbox.write(list);
+    }
+    return list;
+  };
+
+  const take = (list: Rec[], i: number, now: number) => {
+    const r = (list[i] = Object.assign({}, list[i], { lease: { tab, until: now + leaseMs } }));
+    pacer.note(r.endpoint, now);
+    return r;
+  };
+
+  const settle = (r: Rec, { status, retryAfter: after, errors }: Reply) => {
+    const list = outbox.read();
+    const i = list.findIndex((x) => x.id == r.id);
+    const rec = list[i];
+    const ok = status > 199 && status < 300;
+    // Gone (cleared, capped, sent by another tab), or another tab took it over after our lease ran out.
+    if (!rec || (!ok && (rec.lease || {}).tab != tab)) return;
+    const retry = !status || status == 429 || status > 499;
+    const tries = rec.tries + 1;
+    if (ok || !retry || tries >= maxTries) {
+      list.splice(i, 1);
+      if (!ok) {
+        const why = retry
+          ? `gave up after ${maxTries} tries (${status || 'network error'})`
+          : `rejected (${status}): ` +
+            (errors || []).map((e) => `${e.detail} at ${(e.source || {}).pointer}`).join('; ');
+        log.error(`${r.endpoint} request dropped: ${why}`);
+      }
+    } else {
+      const now = Date.now();
+      // Retry-After is honoured, within reason (1 h): a bad header must not park the queue for days.
+      const at = now + Math.max(backoff(tries, random), Math.min(retryAfter(after, now) || 0, 36e5));
+      list[i] = Object.assign({}, rec, { tries, at, lease: undefined });
+    }
+    outbox.write(list);
+  };
+
+  // keepalive: bytes held against the keepalive budget, 0 for an ordinary request.
+  const deliver = async (r: Rec, id: string, body: string, keepalive = 0) => {
+    flying.add(r.id);
+    kept += keepalive;
+    const reply = await post(r.endpoint, body, id, keepalive > 0);
+    flying.delete(r.id);
+    kept -= keepalive;
+    settle(r, reply);
+    if (keepalive) wake(0);
+  };
+
+  // The head of the queue, leased to this page, or how long to wait for it.
+  const claim = (): [Rec, string] | number => {
+    const list = save();
+    const head = list[0];
+    const id = companyId();
+    const now = Date.now();
+    // No company id yet: hold everything; the next send or flush looks again.
+    if (!head || !id) return Infinity;
+    const wait = Math.max(head.lease ? head.lease.until - now : 0, head.at - now, pacer.wait(head.endpoint, now));
+    if (wait > 0) return wait;
+    const r = take(list, 0, now);
+    outbox.write(list);
+    return [r, id];
+  };
+
+  const drain = async () => {
+    try {
+      await 0; // so that `active` is set before this can end
+      let next;
+      while (typeof (next = claim()) == 'object') await deliver(next[0], next[1], JSON.stringify(next[0].body));
+      wake(next);
+    } catch {}
+    active = undefined;
+  };
+
+  const pump = () => (active ||= drain());
+
+  const tick = () => {
+    due = Infinity;
+    try {
+      save();
+      pump();
+    } catch {}
+  };
+
+  // One timer at a time, for the earliest moment anything may go.
+  const wake = (ms: number) => {
+    const at = Date.now() + ms;
+    if (at >= due) return;
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(tick, ms);
+  };
+
+  // The page may be going away: send what may go now and fits the keepalive budget, head first. Records
+  // stay in the outbox until answered; if the answer is lost, the next page load sends them again and
+  // unique_id keeps that harmless.
+  const unload = () => {
+    const list = save();
+    const id = companyId();
+    const now = Date.now();
+    const batch: [Rec, string, number][] = [];
+    let budget = keepaliveBudget - kept;
+    for (let i = 0, r; id && (r = list[i]); i++) {
+      if (flying.has(r.id)) continue;
+      if ((r.lease && r.lease.until > now) || r.at > now || pacer.wait(r.endpoint, now)) break;
+      const body = JSON.stringify(r.body);
+      const size = new Blob([body]).size;
+      if (size > budget) break;
+      budget -= size;
+      batch.push([take(list, i, now), body, size]);
+    }
+    if (!batch.length) return;
+    outbox.write(list);
+    return Promise.all(batch.map(([r, body, size]) => deliver(r, id!, body, size)));
+  };
+
+  const onHide = (event: Event) => {
+    if (event.type == 'pagehide' || document.visibilityState == 'hidden') delivery.flush({ keepalive: true });
+  };
+
+  const delivery: Delivery = {
+    send(request) {
+      try {
+        const { endpoint, body, profileKey: key, uniqueId: uid } = request;
+        fresh.push({ id: `${tab}.${++count}`, endpoint, body, key, uid, tries: 0, at: 0 });
+        wake(0);
+      } catch {}
+    },
+    async flush({ keepalive } = {}) {
+      try {
+        await (keepalive ? unload() : (save(), pump()));
+      } catch {}
+    },
+    clear() {
+      fresh.length = 0;
+      outbox.clear();
+    },
+    pending: () => fresh.length + outbox.read().length,
+    stop() {
+      clearTimeout(timer);
+      // No timer is ever due before -Infinity: wake() stays quiet from now on.
+      due = -Infinity;
+      window.removeEventListener('pagehide', onHide);
+      document.removeEventListener('visibilitychange', onHide);
+    },
+  };
+
+  // Never unload/beforeunload: they keep pages out of the back/forward cache.
+  try {
+    window.addEventListener('pagehide', onHide);
+    document.addEventListener('visibilitychange', onHide);
+  } catch {}
+  // Resume what earlier page loads left pending.
+  wake(0);
+  return delivery;
+}

@@ -1,0 +1,29 @@
+import type { Endpoint } from './types';
+
+// Klaviyo's published client limits, [per second, per minute]; the rest share the events/profiles pair.
+const limits: Partial<Record<Endpoint, number[]>> = {
+  subscriptions: [350, 750],
+  'event-bulk-create': [10, 150],
+};
+
+export interface Pacer {
+  /** Milliseconds before one more request to `endpoint` stays within its limits. */
+  wait(endpoint: Endpoint, now: number): number;
+  note(endpoint: Endpoint, now: number): void;
+}
+
+// A sliding log of the last minute's send times per endpoint: exact, and a page sends few requests.
+export function createPacer(): Pacer {
+  const sent: Partial<Record<Endpoint, number[]>> = {};
+  const log = (endpoint: Endpoint) => (sent[endpoint] ||= []);
+  return {
+    wait(endpoint, now) {
+      const times = log(endpoint);
+      const [burst, steady] = limits[endpoint] || [350, 3500];
+      while (times[0] <= now - 6e4) times.shift();
+      const n = times.length;
+      return Math.max(0, n < burst ? 0 : times[n - burst] + 1e3 - now, n < steady ? 0 : times[n - steady] + 6e4 - now);
+    },
+    note: (endpoint, now) => log(endpoint).push(now),
+  };
+}

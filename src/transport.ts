@@ -1,0 +1,51 @@
+import ky from 'ky';
+import type { Endpoint } from './types';
+
+export interface ApiError {
+  detail?: string;
+  source?: { pointer?: string; parameter?: string };
+}
+
+/** status 0: no answer (network error, timeout, no fetch). */
+export interface Reply {
+  status: number;
+  retryAfter?: string | null;
+  errors?: ApiError[];
+}
+
+export type Post = (endpoint: Endpoint, body: string, companyId: string, keepalive?: boolean) => Promise<Reply>;
+
+const headers = { revision: '2026-07-15', 'content-type': 'application/vnd.api+json' };
+
+export function createTransport(apiBase: string, getFetch: () => typeof fetch | undefined): Post {
+  // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
+  // throws when `this` is some other object.
+  const fetcher: typeof fetch = (input, init) => getFetch()!(input, init);
+  // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive the
+  // page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and hide 429s.
+  // ky still gives us the URL, headers and a timeout that aborts a hung request.
+  const api = ky.create({ prefixUrl: apiBase + '/client', headers, retry: 0, throwHttpErrors: false, fetch: fetcher });
+  return async (endpoint, body, companyId, keepalive) => {
+    try {
+      const response = await (keepalive
+        ? // The page is going away: a plain keepalive fetch, with no clone or abort timer.
+          fetcher(`${apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`, {
+            method: 'POST',
+            headers,
+            body,
+            keepalive,
+          })
+        : api.post(endpoint, { body, searchParams: { company_id: companyId } }));
+      const { status } = response;
+      let errors: ApiError[] | undefined;
+      if (status > 399) {
+        try {
+          errors = (await response.json()).errors;
+        } catch {}
+      }
+      return { status, retryAfter: response.headers.get('retry-after'), errors };
+    } catch {
+      return { status: 0 };
+    }
+  };
+}

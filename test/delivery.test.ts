@@ -1,0 +1,403 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { createDelivery, type Delivery, type DeliveryOptions } from '../src/delivery';
+import { accepted, event, fakeApi, mapStorage, profile, reply, spyLog, uniqueIds, type Hit } from './helpers/fake-api';
+
+const key = '__kla_outbox';
+let made: Delivery[] = [];
+
+beforeEach(() => {
+  // hrtime and performance stay real: the cost of send() is measured.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.setSystemTime(Date.parse('2026-08-01T10:00:00Z'));
+});
+
+afterEach(() => {
+  for (const delivery of made) delivery.stop();
+  made = [];
+  vi.useRealTimers();
+  localStorage.clear();
+});
+
+function setup(options: Partial<DeliveryOptions> & { api?: ReturnType<typeof fakeApi> } = {}) {
+  const api = options.api ?? fakeApi();
+  const log = spyLog();
+  const storage = options.storage === undefined ? mapStorage() : options.storage;
+  const delivery = createDelivery({
+    apiBase: 'https://a.klaviyo.com',
+    companyId: () => 'AbC123',
+    log,
+    fetch: api.fetch,
+    random: () => 0.5,
+    ...options,
+    storage,
+  });
+  made.push(delivery);
+  // Runs due timers, then waits for what they started.
+  const run = async (ms = 0) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    await delivery.flush();
+  };
+  return { delivery, api, log, storage, run };
+}
+
+const stored = (storage: Storage | null) => JSON.parse(storage!.getItem(key) ?? '[]');
+
+// Most requests in any window of `ms` (hit times in order).
+const most = (hits: Hit[], ms: number) => {
+  let max = 0;
+  for (let i = 0, j = 0; i < hits.length; i++) {
+    while (hits[i].at - hits[j].at >= ms) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+};
+
+const apiError = (detail: string, pointer: string) => ({
+  errors: [{ id: 'e1', code: 'invalid', title: 'Invalid input.', detail, source: { pointer } }],
+});
+
+describe('delivery', () => {
+  test('posts JSON:API bodies with the revision header and company_id, then forgets them on 2xx', async () => {
+    const { delivery, api, storage, run } = setup();
+    delivery.send(profile('ada'));
+    delivery.send(event('ada', 'a1'));
+    expect(api.mock).not.toHaveBeenCalled();
+    expect(delivery.pending()).toBe(2);
+    await run();
+    expect(api.hits.map((h) => h.endpoint)).toEqual(['profiles', 'events']);
+    for (const hit of api.hits) {
+      expect(hit.companyId).toBe('AbC123');
+      expect(hit.revision).toBe('2026-07-15');
+      expect(hit.contentType).toBe('application/vnd.api+json');
+      expect(hit.keepalive).toBe(false);
+    }
+    expect(delivery.pending()).toBe(0);
+    expect(stored(storage)).toEqual([]);
+  });
+
+  test('writes the outbox before anything is sent', async () => {
+    const storage = mapStorage();
+    const api = fakeApi(() => {
+      expect(stored(storage)).toHaveLength(1);
+      return accepted();
+    });
+    const { delivery, run } = setup({ api, storage });
+    delivery.send(event());
+    await run();
+    expect(api.hits).toHaveLength(1);
+  });
+
+  test('500 send() calls are cheap: memory and one timer, no storage or network until the tick', async () => {
+    const { delivery, api, storage, run } = setup();
+    const setItem = vi.spyOn(storage!, 'setItem');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const requests = Array.from({ length: 500 }, (_, i) => event(`v${i % 5}`));
+    const start = process.hrtime.bigint();
+    for (const request of requests) delivery.send(request);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    console.log(`500 send() calls took ${ms.toFixed(2)} ms`);
+    expect(stringify).not.toHaveBeenCalled();
+    expect(setItem).not.toHaveBeenCalled();
+    expect(api.mock).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(1);
+    await run();
+    // Five visitors taking turns: nothing to fold, 500 requests, under the 350/s burst limit first.
+    expect(api.hits.length).toBe(350);
+    await run(1000);
+    expect(api.hits.length).toBe(500);
+  });
+
+  test('folds consecutive events of one visitor into event-bulk-create, in order, never repeating a unique_id', async () => {
+    const { delivery, api, run } = setup();
+    delivery.send(profile('ada'));
+    delivery.send(event('ada', 'a1'));
+    delivery.send(event('ada', 'a2'));
+    delivery.send(event('ada', 'a1'));
+    delivery.send(event('ada', 'a3'));
+    delivery.send(profile('bob', 'Bob'));
+    delivery.send(event('bob', 'b1'));
+    delivery.send(event('ada', 'a4'));
+    await run();
+    expect(api.hits.map((h) => [h.endpoint, uniqueIds(h)])).toEqual([
+      ['profiles', []],
+      ['event-bulk-create', ['a1', 'a2']],
+      ['event-bulk-create', ['a1', 'a3']],
+      ['profiles', []],
+      ['events', ['b1']],
+      ['events', ['a4']],
+    ]);
+    const bulk = api.hits[1].body.data.attributes;
+    expect(bulk.profile).toEqual({ data: { type: 'profile', attributes: { email: 'ada@example.com' } } });
+    for (const hit of api.hits) expect(new Set(uniqueIds(hit)).size).toBe(uniqueIds(hit).length);
+  });
+
+  test('a 4xx drops the request with an error quoting detail and pointer, and the queue moves on', async () => {
+    const pointer = '/data/attributes/profile/data/attributes/email';
+    const api = fakeApi((_, i) => (i == 0 ? reply(400, {}, apiError('Invalid email address', pointer)) : accepted()));
+    const { delivery, log, run } = setup({ api });
+    delivery.send(event('ada', 'a1'));
+    delivery.send(profile('bob'));
+    await run(60_000);
+    expect(api.hits.map((h) => h.endpoint)).toEqual(['events', 'profiles']);
+    expect(log.error).toHaveBeenCalledTimes(1);
+    const message = log.error.mock.calls[0][0];
+    expect(message).toContain('Invalid email address');
+    expect(message).toContain(pointer);
+    expect(message).toContain('400');
+    expect(delivery.pending()).toBe(0);
+  });
+
+  test.each([
+    ['seconds', '30', 30_000],
+    ['an HTTP date', 'Sat, 01 Aug 2026 10:00:45 GMT', 45_000],
+  ])('429 with Retry-After in %s: the next try waits for it, with the same unique_id', async (_, header, wait) => {
+    const api = fakeApi((_, i) => (i == 0 ? reply(429, { 'Retry-After': header }) : accepted()));
+    const { delivery, run } = setup({ api });
+    delivery.send(event('ada', 'a1'));
+    await run();
+    expect(api.hits).toHaveLength(1);
+    await run(wait - 1000);
+    expect(api.hits).toHaveLength(1);
+    await run(2000);
+    expect(api.hits).toHaveLength(2);
+    expect(api.hits[1].at - api.hits[0].at).toBeGreaterThanOrEqual(wait);
+    expect(uniqueIds(api.hits[1])).toEqual(['a1']);
+    expect(delivery.pending()).toBe(0);
+  });
+
+  test('5xx and network errors back off exponentially with full jitter', async () => {
+    const answers = [reply(503), 'network' as const, reply(500), accepted()];
+    const api = fakeApi((_, i) => answers[i]);
+    const { delivery, run } = setup({ api, random: () => 0.5 });
+    delivery.send(event('ada', 'a1'));
+    await run(10_000);
+    expect(api.hits.map((h) => h.at - api.hits[0].at)).toEqual([0, 500, 1500, 3500]);
+    expect(new Set(api.hits.map((h) => uniqueIds(h)[0]))).toEqual(new Set(['a1']));
+    expect(delivery.pending()).toBe(0);
+  });
+
+  test('gives up after 50 tries, at most 3 minutes apart, with an error', async () => {
+    const api = fakeApi(() => 'network');
+    const { delivery, log, run } = setup({ api, random: () => 0.999999 });
+    delivery.send(event('ada', 'a1'));
+    for (let i = 0; i < 60; i++) await run(180_000);
+    expect(api.hits).toHaveLength(50);
+    const gaps = api.hits.slice(1).map((h, i) => h.at - api.hits[i].at);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(180_000);
+    expect(gaps.at(-1)).toBeGreaterThan(170_000);
+    expect(log.error).toHaveBeenCalledTimes(1);
+    expect(log.error.mock.calls[0][0]).toMatch(/gave up after 50 tries/);
+    expect(delivery.pending()).toBe(0);
+  });
+
+  test('a missing, throwing or patched fetch never throws out of send() and loses nothing', async () => {
+    vi.stubGlobal('fetch', undefined);
+    const broken = [undefined, () => { throw new Error('patched'); }, () => undefined, () => Promise.resolve({})];
+    for (const fetch of broken) {
+      const { delivery, log, run } = setup({ fetch: fetch as unknown as typeof globalThis.fetch });
+      expect(() => delivery.send(event())).not.toThrow();
+      await run(5000);
+      expect(delivery.pending()).toBe(1);
+      expect(log.error).not.toHaveBeenCalled();
+      delivery.stop();
+    }
+  });
+
+  test('holds requests while the company id is unknown', async () => {
+    let id: string | undefined;
+    const { delivery, api, run } = setup({ companyId: () => id });
+    delivery.send(event());
+    await run(600_000);
+    expect(api.hits).toHaveLength(0);
+    expect(delivery.pending()).toBe(1);
+    id = 'AbC123';
+    await delivery.flush();
+    expect(api.hits).toHaveLength(1);
+  });
+
+  test('resumes on the next page load, in order', async () => {
+    const storage = mapStorage();
+    const first = setup({ storage, companyId: () => undefined });
+    first.delivery.send(profile('ada'));
+    first.delivery.send(event('ada', 'a1'));
+    first.delivery.send(event('bob', 'b1'));
+    await first.run();
+    first.delivery.stop();
+    expect(stored(storage)).toHaveLength(3);
+    const next = setup({ storage });
+    await next.run();
+    expect(next.api.hits.map((h) => [h.endpoint, uniqueIds(h)])).toEqual([
+      ['profiles', []],
+      ['events', ['a1']],
+      ['events', ['b1']],
+    ]);
+    expect(stored(storage)).toEqual([]);
+  });
+
+  test('a record leased by a page that died waits for the lease to run out', async () => {
+    const storage = mapStorage();
+    const { delivery, api } = setup({ storage, api: fakeApi(() => 'hang') });
+    delivery.send(event('ada', 'a1'));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(api.hits).toHaveLength(1);
+    delivery.stop();
+    expect(stored(storage)[0].lease.until).toBe(Date.now() + 15_000);
+    const next = setup({ storage });
+    await next.run(14_000);
+    expect(next.api.hits).toHaveLength(0);
+    await next.run(2000);
+    expect(next.api.hits.map(uniqueIds)).toEqual([['a1']]);
+  });
+
+  test('two tabs over one storage send each record exactly once', async () => {
+    const storage = mapStorage();
+    const a = setup({ storage, api: fakeApi(undefined, 40) });
+    const b = setup({ storage, api: fakeApi(undefined, 70) });
+    const sent: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const request = event(`v${i % 7}`, `u${i}`);
+      sent.push(`u${i}`);
+      (i % 3 ? a : b).delivery.send(request);
+      if (i % 10 == 0) await vi.advanceTimersByTimeAsync(25);
+    }
+    void a.delivery.flush();
+    void b.delivery.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const delivered = [...a.api.hits, ...b.api.hits].flatMap(uniqueIds);
+    expect(delivered.sort()).toEqual(sent.sort());
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(stored(storage)).toEqual([]);
+  });
+
+  test('falls back to memory when storage is full, and still delivers', async () => {
+    const storage = mapStorage();
+    storage.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    const { delivery, api, log, run } = setup({ storage });
+    delivery.send(event('ada', 'a1'));
+    delivery.send(event('bob', 'b1'));
+    await run();
+    expect(api.hits).toHaveLength(2);
+    expect(log.debug).toHaveBeenCalledTimes(1);
+  });
+
+  test('clear() drops everything pending', async () => {
+    const { delivery, api, storage, run } = setup({ companyId: () => undefined });
+    delivery.send(event());
+    await run();
+    delivery.send(event());
+    delivery.clear();
+    expect(delivery.pending()).toBe(0);
+    expect(storage!.getItem(key)).toBeNull();
+    await run(10_000);
+    expect(api.hits).toHaveLength(0);
+  });
+});
+
+describe('leaving the page', () => {
+  const big = () => ({ note: 'x'.repeat(2000) });
+
+  test('pagehide sends what fits 64 KB with keepalive; records stay until confirmed, and the next load resends them', async () => {
+    const storage = mapStorage();
+    const page = setup({ storage, api: fakeApi(() => 'hang') });
+    const uids = Array.from({ length: 60 }, (_, i) => `u${i}`);
+    uids.forEach((uid, i) => page.delivery.send(event(`v${i}`, uid, big())));
+    window.dispatchEvent(new Event('pagehide'));
+    const hits = page.api.hits;
+    await vi.waitFor(() => expect(hits.length).toBeGreaterThan(20));
+    expect(hits.every((h) => h.keepalive)).toBe(true);
+    expect(hits.reduce((n, h) => n + h.bytes, 0)).toBeLessThanOrEqual(65_536);
+    expect(hits.length).toBeLessThan(60);
+    expect(hits.flatMap(uniqueIds)).toEqual(uids.slice(0, hits.length));
+    // A second signal sends nothing twice: the budget is spent.
+    document.dispatchEvent(new Event('visibilitychange'));
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(page.api.hits.length).toBe(hits.length);
+    expect(stored(storage)).toHaveLength(60);
+    page.delivery.stop();
+
+    const next = setup({ storage });
+    await next.run(16_000);
+    await next.run(1000);
+    expect(next.api.hits.flatMap(uniqueIds)).toEqual(uids);
+    expect(stored(storage)).toEqual([]);
+  });
+
+  test('visibilitychange to hidden flushes with keepalive; answered records leave the outbox', async () => {
+    const { delivery, api, storage } = setup();
+    delivery.send(profile('ada'));
+    delivery.send(event('ada', 'a1'));
+    delivery.send(event('ada', 'a2'));
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    await vi.waitFor(() => expect(stored(storage)).toEqual([]));
+    expect(api.hits.map((h) => [h.endpoint, h.keepalive])).toEqual([
+      ['profiles', true],
+      ['event-bulk-create', true],
+    ]);
+  });
+
+  test('listens to pagehide and visibilitychange, never unload or beforeunload', () => {
+    const onWindow = vi.spyOn(window, 'addEventListener');
+    const onDocument = vi.spyOn(document, 'addEventListener');
+    const offWindow = vi.spyOn(window, 'removeEventListener');
+    const { delivery } = setup();
+    const added = [...onWindow.mock.calls, ...onDocument.mock.calls].map((c) => c[0]);
+    expect(added.sort()).toEqual(['pagehide', 'visibilitychange']);
+    expect(added).not.toContain('unload');
+    expect(added).not.toContain('beforeunload');
+    delivery.stop();
+    expect(offWindow).toHaveBeenCalledWith('pagehide', expect.any(Function));
+  });
+});
+
+describe('pace and volume', () => {
+  test('5,000 sends stay within every endpoint limit and all arrive once', { timeout: 60_000 }, async () => {
+    const { delivery, api, log, run } = setup();
+    const sent: string[] = [];
+    const send = (key: string) => {
+      const request = event(key);
+      sent.push(request.uniqueId!);
+      delivery.send(request);
+    };
+    // 300 visitors with one event each and 2,700 events in runs of 15 per visitor; 2,000 more in runs of 20
+    // half a minute later (the outbox caps what one tight loop can queue at 500 requests).
+    for (let i = 0; i < 3000; i++) send(i < 300 ? `single${i}` : `run${Math.floor(i / 15)}`);
+    await run(30_000);
+    for (let i = 0; i < 2000; i++) send(`later${Math.floor(i / 20)}`);
+    for (let i = 0; i < 12; i++) await run(30_000);
+    expect(log.error).not.toHaveBeenCalled();
+    expect(api.hits.flatMap(uniqueIds).sort()).toEqual(sent.sort());
+    const of = (endpoint: string) => api.hits.filter((h) => h.endpoint == endpoint);
+    expect(of('events')).toHaveLength(300);
+    expect(most(of('events'), 1000)).toBeLessThanOrEqual(350);
+    expect(most(of('events'), 60_000)).toBeLessThanOrEqual(3500);
+    expect(of('event-bulk-create')).toHaveLength(280);
+    expect(most(of('event-bulk-create'), 1000)).toBeLessThanOrEqual(10);
+    expect(most(of('event-bulk-create'), 60_000)).toBeLessThanOrEqual(150);
+    console.log(`5,000 sends: ${api.hits.length} requests over ${(api.hits.at(-1)!.at - api.hits[0].at) / 1000} s`);
+  });
+
+  test('10,000 events from a busy page arrive in at most 15 requests', async () => {
+    // 100 events every 30 ms for 3 s, answered in 300 ms: the backlog stays under the outbox cap.
+    const { delivery, api, log } = setup({ api: fakeApi(undefined, 300) });
+    const sent: string[] = [];
+    for (let burst = 0; burst < 100; burst++) {
+      for (let i = 0; i < 100; i++) {
+        const request = event('ada');
+        sent.push(request.uniqueId!);
+        delivery.send(request);
+      }
+      await vi.advanceTimersByTimeAsync(30);
+    }
+    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(1000);
+    const delivered = api.hits.flatMap(uniqueIds);
+    console.log(`10,000 events: ${api.hits.length} requests`);
+    expect(log.error).not.toHaveBeenCalled();
+    expect(delivered.sort()).toEqual(sent.sort());
+    expect(api.hits.length).toBeLessThanOrEqual(15);
+    expect(delivery.pending()).toBe(0);
+  });
+});

@@ -1,0 +1,94 @@
+// A stand-in for Klaviyo's client API behind a mocked fetch: records every request (body checked against
+// the spec) and answers as the test says.
+import { vi } from 'vitest';
+import { eventBody, profileBody } from '../../src/body';
+import type { Endpoint, Logger, OutboundRequest } from '../../src/types';
+import { expectValidBody } from './spec';
+
+export interface Hit {
+  endpoint: Endpoint;
+  body: any;
+  companyId: string | null;
+  revision: string | null;
+  contentType: string | null;
+  keepalive: boolean;
+  bytes: number;
+  at: number;
+}
+
+export type Answer = Response | 'network' | 'hang';
+
+export function fakeApi(answer: (hit: Hit, index: number) => Answer = () => accepted(), latency = 0) {
+  const hits: Hit[] = [];
+  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : undefined;
+    const url = new URL(request ? request.url : String(input));
+    const headers = new Headers(request ? request.headers : init?.headers);
+    const text = request ? await request.text() : String(init?.body);
+    const body = JSON.parse(text);
+    const endpoint = url.pathname.replace('/client/', '') as Endpoint;
+    expectValidBody(endpoint, body);
+    const hit: Hit = {
+      endpoint,
+      body,
+      companyId: url.searchParams.get('company_id'),
+      revision: headers.get('revision'),
+      contentType: headers.get('content-type'),
+      keepalive: init?.keepalive === true,
+      bytes: new Blob([text]).size,
+      at: Date.now(),
+    };
+    hits.push(hit);
+    const reply = answer(hit, hits.length - 1);
+    if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (reply == 'hang') return new Promise<Response>(() => {});
+    if (reply == 'network') throw new TypeError('Failed to fetch');
+    return reply;
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, mock: fetch, hits };
+}
+
+export const accepted = () => new Response(null, { status: 202 });
+
+export const reply = (status: number, headers: Record<string, string> = {}, body?: unknown) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status, headers });
+
+/** unique_ids of the events a captured body carries, in order. */
+export const uniqueIds = (hit: Hit): string[] =>
+  hit.endpoint == 'event-bulk-create'
+    ? hit.body.data.attributes.events.data.map((e: any) => e.attributes.unique_id)
+    : hit.endpoint == 'events'
+      ? [hit.body.data.attributes.unique_id]
+      : [];
+
+let counter = 0;
+
+/** A Create Client Event request for visitor `key`, built by the project's own body builder. */
+export function event(key = 'ada', uid = `uid-${++counter}`, properties: Record<string, unknown> = { n: counter }): OutboundRequest {
+  const body = eventBody({ metric: 'Viewed Product', properties, uniqueId: uid }, { email: `${key}@example.com` }, new Date().toISOString());
+  return { endpoint: 'events', body, profileKey: key, uniqueId: uid };
+}
+
+export function profile(key = 'ada', first_name = 'Ada'): OutboundRequest {
+  return { endpoint: 'profiles', body: profileBody({ email: `${key}@example.com`, first_name }), profileKey: key };
+}
+
+/** A Storage kept in a Map: what two tabs of one origin share. */
+export function mapStorage(): Storage {
+  const map = new Map<string, string>();
+  return {
+    get length() {
+      return map.size;
+    },
+    key: (i) => [...map.keys()][i] ?? null,
+    getItem: (k) => map.get(k) ?? null,
+    setItem: (k, v) => void map.set(k, String(v)),
+    removeItem: (k) => void map.delete(k),
+    clear: () => map.clear(),
+  };
+}
+
+export function spyLog() {
+  const log = { debug: vi.fn(), warn: vi.fn(), error: vi.fn() } satisfies Logger;
+  return log;
+}
