@@ -50,7 +50,7 @@ export const test = base.extend<
 export { expect };
 
 /** The emulator's accepted requests, as (endpoint, metric, profile) rows that read well in a failed assertion. */
-export function accepted(emulator: Emulator) {
+export function accepted(emulator: Pick<Emulator, 'requests'>) {
   return emulator
     .requests()
     .filter((r) => r.verdict === 'accepted' || r.verdict === 'duplicate')

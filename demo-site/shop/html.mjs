@@ -1,0 +1,13 @@
+// Tiny HTML helpers for the server-rendered pages.
+const map = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => map[c]);
+export const money = (n) => `$${Number(n).toFixed(2)}`;
+export const COMPANY_ID = 'Demo01';
+export const LIST_ID = 'Y6nRLr';
+
+/** The async SDK tag, query form (`?company_id=`) or path form (`/KEY/klaviyo-lite.js`). */
+export function sdkTag({ apiBase, loader = 'query', dataLayer = false }) {
+  const src = loader === 'path' ? `/${COMPANY_ID}/klaviyo-lite.js` : `/klaviyo-lite.js?company_id=${COMPANY_ID}`;
+  const dl = dataLayer ? ' data-datalayer' : '';
+  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl} data-debug></script>`;
+}
