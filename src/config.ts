@@ -6,42 +6,34 @@ const OWN_NAME = /klaviyo-lite(\.min)?\.js/;
 /** Our own `<script>`: `currentScript` when the browser sets it (GTM's injection paths don't), else by name. */
 export function findScript(doc: Document): HTMLScriptElement | undefined {
   const current = doc.currentScript as HTMLScriptElement | null;
-  if (current?.src && OWN_NAME.test(current.src)) return current;
+  if (current && OWN_NAME.test(current.src)) return current;
   const scripts = doc.getElementsByTagName('script');
-  for (let i = scripts.length - 1; i >= 0; i--) if (OWN_NAME.test(scripts[i].src)) return scripts[i];
-  return current ?? undefined;
+  for (let i = scripts.length; i--; ) if (OWN_NAME.test(scripts[i].src)) return scripts[i];
+  return current || undefined;
 }
 
 /** The company id from `?company_id=KEY` or the path form `…/KEY/klaviyo-lite.js`. */
 export function companyIdFromSrc(src: string): string | undefined {
-  try {
-    const url = new URL(src, location.href);
-    return url.searchParams.get('company_id') ?? url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/)?.[1];
-  } catch {
-    return undefined;
-  }
+  const url = new URL(src, location.href);
+  const path = url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/);
+  return url.searchParams.get('company_id') || (path ? path[1] : undefined);
 }
 
 export type CompanyIdProblem = 'private_key' | 'invalid_company_id' | undefined;
 
-export function checkCompanyId(id: unknown): CompanyIdProblem {
-  if (typeof id === 'string' && /^pk_/i.test(id)) return 'private_key';
-  return typeof id === 'string' && /^[A-Za-z0-9]{6}$/.test(id) ? undefined : 'invalid_company_id';
-}
-
-const flag = (script: HTMLScriptElement | undefined, name: string) => {
-  const value = script?.getAttribute(`data-${name}`);
-  return value != null && value !== 'false';
-};
+export const checkCompanyId = (id: unknown): CompanyIdProblem =>
+  /^pk_/i.test(String(id)) ? 'private_key' : typeof id == 'string' && /^[A-Za-z\d]{6}$/.test(id) ? undefined : 'invalid_company_id';
 
 export function readConfig(script: HTMLScriptElement | undefined): Config {
+  const data = (name: string) => (script && script.getAttribute(`data-${name}`)) || undefined;
+  const flag = (name: string) => !!script && script.hasAttribute(`data-${name}`) && data(name) != 'false';
   return {
-    companyId: script?.src ? companyIdFromSrc(script.src) : undefined,
-    apiBase: (script?.getAttribute('data-api-base') || DEFAULT_API_BASE).replace(/\/+$/, ''),
-    cookieDomain: script?.getAttribute('data-cookie-domain') || undefined,
-    debug: flag(script, 'debug'),
-    dataLayer: flag(script, 'datalayer'),
-    holdAnonymous: flag(script, 'hold-anonymous'),
-    respectGpc: flag(script, 'respect-gpc'),
+    companyId: script && script.src ? companyIdFromSrc(script.src) : undefined,
+    apiBase: (data('api-base') || DEFAULT_API_BASE).replace(/\/+$/, ''),
+    cookieDomain: data('cookie-domain'),
+    debug: flag('debug'),
+    dataLayer: flag('datalayer'),
+    holdAnonymous: flag('hold-anonymous'),
+    respectGpc: flag('respect-gpc'),
   };
 }

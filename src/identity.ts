@@ -3,73 +3,50 @@ import type { ProfileIdentifiers } from './types';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
-const LIFETIME_DAYS = 730;
 
-/** The `__kla_id` cookie, in the format klaviyo.js writes: base64 of JSON. */
-interface Stored {
-  cid?: string;
-  $email?: string;
-  $phone_number?: string;
-  $id?: string;
-  $exchange_id?: string;
-  [key: string]: unknown;
-}
-
-const cookieKeys: Array<[keyof ProfileIdentifiers, string]> = [
+/** `__kla_id` keys, in the format klaviyo.js writes: base64 of JSON. */
+const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string]> = [
   ['email', '$email'],
   ['phone_number', '$phone_number'],
   ['external_id', '$id'],
   ['_kx', '$exchange_id'],
 ];
 
-// UTF-8 inside base64, as klaviyo.js writes it (its cookies are ASCII in practice, where both readings agree).
+type Stored = Record<string, unknown>;
+
+// UTF-8 inside base64. klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
 function decode(raw: string | undefined): Stored {
-  if (!raw) return {};
   try {
-    const value = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(raw), (c) => c.charCodeAt(0))));
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+    const value = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(raw!), (c) => c.charCodeAt(0))));
+    return value && typeof value == 'object' && !Array.isArray(value) ? value : {};
   } catch {
-    return {}; // tampered or foreign: start fresh
+    return {}; // absent, tampered or foreign: start fresh
   }
 }
 
-function encode(value: Stored): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))));
-}
-
-function attributes(domain: string | undefined): Cookies.CookieAttributes {
-  return {
-    path: '/',
-    expires: LIFETIME_DAYS,
-    sameSite: 'Lax',
-    secure: location.protocol === 'https:',
-    ...(domain ? { domain } : {}),
-  };
-}
+const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))));
 
 /**
  * The widest domain this host may set cookies on, tried from the registrable end (`shop.example`) inwards
- * (`www.shop.example`), so a visitor identified on one subdomain is known on the others. Hosts without dots
- * and IP addresses get host-only cookies.
+ * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
+ * Hosts without a dot and IP addresses get host-only cookies.
  */
 export function probeCookieDomain(hostname = location.hostname): string | undefined {
-  if (!hostname.includes('.') || /^[\d.]+$|:/.test(hostname)) return undefined;
+  if (!/\./.test(hostname) || /^[\d.]+$|:/.test(hostname)) return;
   const parts = hostname.split('.');
   for (let i = parts.length - 2; i > 0; i--) {
     const domain = parts.slice(i).join('.');
-    const probe = `__kla_probe${Math.random().toString(36).slice(2)}`;
-    Cookies.set(probe, '1', { domain, path: '/', sameSite: 'Lax' });
-    const ok = Cookies.get(probe) === '1';
-    Cookies.remove(probe, { domain, path: '/' });
+    Cookies.set('__kla_probe', '1', { domain });
+    const ok = Cookies.get('__kla_probe') == '1';
+    Cookies.remove('__kla_probe', { domain });
     if (ok) return domain;
   }
-  return undefined;
 }
 
 export interface Identity {
   identifiers(): ProfileIdentifiers;
   isIdentified(): boolean;
-  /** Merges new identifiers; a different email/phone/id than the stored one starts a new visitor. Returns true when one was replaced. */
+  /** Merges new identifiers; another email/phone/id than the stored one starts a new visitor (returns true). */
   remember(ids: ProfileIdentifiers): boolean;
   isOptedOut(): boolean;
   optOut(): void;
@@ -79,22 +56,26 @@ export interface Identity {
 
 export function createIdentity(initialDomain?: string): Identity {
   let domain = initialDomain;
-  let probed = !!initialDomain;
+  let probed = !!domain;
   const cookieDomain = () => {
-    if (!probed) {
-      probed = true;
-      domain = probeCookieDomain();
-    }
+    if (!probed) (probed = true), (domain = probeCookieDomain());
     return domain;
   };
+  const attributes = (): Cookies.CookieAttributes => ({
+    path: '/',
+    expires: 730,
+    sameSite: 'Lax',
+    secure: location.protocol == 'https:',
+    domain: cookieDomain(),
+  });
   const read = () => decode(Cookies.get(ID_COOKIE));
 
-  const identifiers = (): ProfileIdentifiers => {
+  const identifiers = () => {
     const stored = read();
     const ids: ProfileIdentifiers = {};
-    for (const [key, legacy] of cookieKeys) {
+    for (const [key, legacy] of COOKIE_KEYS) {
       const value = stored[legacy];
-      if (typeof value === 'string' && value) ids[key] = value;
+      if (value && typeof value == 'string') ids[key] = value;
     }
     return ids;
   };
@@ -104,38 +85,31 @@ export function createIdentity(initialDomain?: string): Identity {
     isIdentified: () => Object.keys(identifiers()).length > 0,
     remember(ids) {
       let stored = read();
-      const replaced = cookieKeys.some(
-        ([key, legacy]) => key !== '_kx' && ids[key] && stored[legacy] && stored[legacy] !== ids[key],
-      );
+      const replaced = COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && stored[legacy] != ids[key]);
       if (replaced) stored = { cid: stored.cid };
-      stored.cid ||= randomId();
-      for (const [key, legacy] of cookieKeys) if (ids[key]) stored[legacy] = ids[key];
-      Cookies.set(ID_COOKIE, encode(stored), attributes(cookieDomain()));
+      stored.cid = stored.cid || randomId();
+      for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
+      Cookies.set(ID_COOKIE, encode(stored), attributes());
       return replaced;
     },
-    isOptedOut: () => Cookies.get(OFF_COOKIE) === 'true',
+    isOptedOut: () => Cookies.get(OFF_COOKIE) == 'true',
     optOut() {
-      Cookies.remove(ID_COOKIE, attributes(cookieDomain()));
-      Cookies.set(OFF_COOKIE, 'true', attributes(cookieDomain()));
+      Cookies.remove(ID_COOKIE, attributes());
+      Cookies.set(OFF_COOKIE, 'true', attributes());
     },
-    optIn() {
-      Cookies.remove(OFF_COOKIE, attributes(cookieDomain()));
-    },
+    optIn: () => Cookies.remove(OFF_COOKIE, attributes()),
     domain(value) {
-      if (value !== undefined) {
-        domain = value || undefined;
-        probed = true;
-      }
+      if (value !== undefined) (domain = value || undefined), (probed = true);
       return cookieDomain();
     },
   };
 }
 
+/** A version 4 UUID; `crypto.randomUUID` exists only in secure contexts. */
 export function randomId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 15) | 64;
+  bytes[8] = (bytes[8] & 63) | 128;
   const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }

@@ -1,65 +1,56 @@
-import type { IdentifyInput, Location, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from './types';
+import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from './types';
 import { isE164, isEmail, sanitize } from './validate';
 
-const MAX_EXTERNAL_ID = 64;
-
-// klaviyo.js's legacy `$` spellings, mapped to the client API's attribute names.
-const LEGACY: Record<string, string> = {
-  $email: 'email',
-  $phone_number: 'phone_number',
-  $id: 'external_id',
-  $exchange_id: '_kx',
-  $first_name: 'first_name',
-  $last_name: 'last_name',
-  $organization: 'organization',
-  $title: 'title',
-  $image: 'image',
-  $locale: 'locale',
-};
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;
 const LOCATION = /^(address1|address2|city|country|region|zip|timezone|latitude|longitude|ip)$/;
+const IDENTIFIERS: Array<keyof ProfileIdentifiers> = ['email', 'phone_number', 'external_id', '_kx'];
 
-const isBlank = (value: unknown) => value === null || value === undefined || value === '';
+const isBlank = (value: unknown) => value == null || value === '';
+
+// klaviyo.js's legacy spellings: `$email`, `$first_name`, `$city`…, `$id` and `$exchange_id`.
+const modern = (key: string) =>
+  key === '$id' ? 'external_id' : key === '$exchange_id' ? '_kx' : key[0] === '$' ? key.slice(1) : key;
 
 /**
  * Turns whatever a storefront passes to `identify` into Create Client Profile attributes, field by field:
  * a blank or invalid field is left out with a warning naming it, the rest is kept.
  */
 export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes {
-  const profile: Record<string, unknown> = {};
-  const location: Location & Properties = {};
+  const profile: Properties = {};
+  const location: Properties = {};
   const properties: Properties = {};
 
   const put = (key: string, value: unknown, from: string) => {
     if (isBlank(value)) return log.debug(`identify: left out ${from}: empty`);
-    if (LOCATION.test(key)) {
-      location[key] = typeof value === 'number' ? value : String(value);
-      return;
-    }
+    if (LOCATION.test(key)) return void (location[key] = typeof value === 'number' ? value : String(value));
     const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text !== 'string') return log.warn(`identify: left out ${from}: expected a string`);
-    const trimmed = text.trim();
-    if (key === 'email' && !isEmail(trimmed)) return log.warn(`identify: left out ${from}: "${trimmed}" is not a valid email address`);
-    if (key === 'email' && /@example\.com$/i.test(trimmed)) log.warn(`identify: ${from} is @example.com, which Klaviyo does not process`);
-    if (key === 'phone_number' && !isE164(trimmed)) {
-      return log.warn(`identify: left out ${from}: "${trimmed}" is not an E.164 phone number (like +15005550006)`);
+    if (typeof text !== 'string') return log.warn(`identify: left out ${from}: not a string`);
+    let field = text.trim();
+    if (key === 'email') {
+      if (!isEmail(field)) return log.warn(`identify: left out ${from}: "${field}" is not an email address`);
+      if (/@example\.com$/i.test(field)) log.warn(`identify: ${from} is @example.com, which Klaviyo does not process`);
     }
-    if (key === 'external_id' && trimmed.length > MAX_EXTERNAL_ID) {
-      log.warn(`identify: ${from} is longer than ${MAX_EXTERNAL_ID} characters and was truncated`);
-      profile[key] = trimmed.slice(0, MAX_EXTERNAL_ID);
-      return;
+    if (key === 'phone_number' && !isE164(field)) {
+      return log.warn(`identify: left out ${from}: "${field}" is not an E.164 phone number like +15005550006`);
     }
-    profile[key] = trimmed;
+    if (key === 'external_id' && field.length > 64) {
+      log.warn(`identify: ${from} is longer than 64 characters: truncated`);
+      field = field.slice(0, 64);
+    }
+    profile[key] = field;
   };
 
-  for (const from of Object.keys(input ?? {})) {
+  for (const from of Object.keys(input || {})) {
     const value = input[from];
-    const key = LEGACY[from] ?? (from.startsWith('$') && LOCATION.test(from.slice(1)) ? from.slice(1) : from);
-    if (STANDARD.test(key) || (LOCATION.test(key) && from !== key)) put(key, value, from);
-    else if (key === 'location' && value && typeof value === 'object') {
-      for (const [part, partValue] of Object.entries(value)) if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
-    } else if (key === 'properties' && value && typeof value === 'object') Object.assign(properties, value);
-    else if (isBlank(value)) log.debug(`identify: left out ${from}: empty`);
+    const key = modern(from);
+    if (STANDARD.test(key) || (key !== from && LOCATION.test(key))) put(key, value, from);
+    else if ((key === 'location' || key === 'properties') && value && typeof value === 'object') {
+      for (const part of Object.keys(value)) {
+        const partValue = (value as Properties)[part];
+        if (key === 'properties') properties[part] = partValue;
+        else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
+      }
+    } else if (isBlank(value)) log.debug(`identify: left out ${from}: empty`);
     else properties[from] = value;
   }
   if (Object.keys(location).length) profile.location = location;
@@ -70,9 +61,6 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
 
 export function identifiersOf(profile: ProfileAttributes): ProfileIdentifiers {
   const ids: ProfileIdentifiers = {};
-  if (profile.email) ids.email = profile.email;
-  if (profile.phone_number) ids.phone_number = profile.phone_number;
-  if (profile.external_id) ids.external_id = profile.external_id;
-  if (profile._kx) ids._kx = profile._kx;
+  for (const key of IDENTIFIERS) if (profile[key]) ids[key] = profile[key];
   return ids;
 }

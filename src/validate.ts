@@ -1,89 +1,63 @@
 import type { Logger, Properties } from './types';
 
-// Klaviyo's published limits for event payloads.
-const MAX_STRING = 100_000;
-const MAX_PROPERTIES = 400;
-const MAX_DEPTH = 10;
-const FORBIDDEN_KEYS = /^(__proto__|constructor|prototype)$/;
-
 export const isEmail = (value: string) => /^[^\s@"<>()[\],;:\\]+@[^\s@"<>()[\],;:\\.]+(\.[^\s@"<>()[\],;:\\.]+)+$/.test(value);
 
 export const isE164 = (value: string) => /^\+[1-9]\d{6,14}$/.test(value);
 
-export function isMetricName(name: unknown): name is string {
-  return typeof name === 'string' && name.trim().length > 0 && name.length <= 127;
-}
+export const isMetricName = (name: unknown): name is string =>
+  typeof name == 'string' && !!name.trim() && name.length < 128;
 
 /**
- * A JSON-safe copy of page data. What JSON cannot carry (functions, symbols, cycles, DOM nodes, NaN) is left
- * out with a debug reason; Dates become ISO strings, BigInts strings; strings and nesting are kept within
- * Klaviyo's limits; keys that could pollute prototypes are dropped.
+ * A JSON-safe copy of page data within Klaviyo's limits (100 KB strings, 400 properties, 10 levels). What JSON
+ * cannot carry (functions, symbols, cycles, DOM nodes, NaN) is left out with a debug reason; Dates become ISO
+ * strings, BigInts strings; keys that could pollute prototypes are dropped.
  */
 export function sanitize(input: unknown, log: Logger, path = 'properties'): Properties {
   const seen = new WeakSet<object>();
   const drop = (at: string, why: string) => log.warn(`left out ${at}: ${why}`);
 
-  const copy = (value: unknown, at: string, depth: number): unknown => {
-    switch (typeof value) {
-      case 'string':
-        if (value.length <= MAX_STRING) return value;
-        drop(at, `string longer than ${MAX_STRING} characters was cut`);
-        return value.slice(0, MAX_STRING);
-      case 'number':
-        if (Number.isFinite(value)) return value;
-        return drop(at, `${value} is not a number JSON can carry`);
-      case 'boolean':
-        return value;
-      case 'bigint':
-        return String(value);
-      case 'object':
-        break;
-      default:
-        return value === undefined ? undefined : drop(at, `a ${typeof value} cannot be sent`);
+  const copy = (value: any, at: string, depth: number): unknown => {
+    const type = typeof value;
+    if (type == 'string') {
+      if (value.length > 1e5) drop(at, 'cut to 100,000 characters');
+      return value.slice(0, 1e5);
     }
-    if (value === null) return null;
-    if (value instanceof Date) return Number.isNaN(value.getTime()) ? drop(at, 'invalid Date') : value.toISOString();
-    if (typeof (value as Node).nodeType === 'number' || value === (globalThis as { window?: unknown }).window) {
-      return drop(at, 'a DOM node cannot be sent');
-    }
+    if (type == 'number') return isFinite(value) ? value : drop(at, `${value} is not a JSON number`);
+    if (type == 'boolean' || value == null) return value;
+    if (type == 'bigint') return String(value);
+    if (type != 'object') return drop(at, `a ${type} cannot be sent`);
+    if (value instanceof Date) return isNaN(value.getTime()) ? drop(at, 'invalid Date') : value.toISOString();
+    if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node cannot be sent');
     if (seen.has(value)) return drop(at, 'circular reference');
-    if (depth >= MAX_DEPTH) return drop(at, `nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > 9) return drop(at, 'nested deeper than 10 levels');
     seen.add(value);
-    let result: unknown;
-    if (Array.isArray(value)) {
-      const list: unknown[] = [];
-      for (let i = 0; i < value.length; i++) {
-        const item = copy(value[i], `${at}[${i}]`, depth + 1);
-        if (item !== undefined) list.push(item);
+    const array = Array.isArray(value);
+    const result: any = array ? [] : {};
+    let count = 0;
+    for (const key of (array ? value.keys() : Object.keys(value)) as Iterable<string>) {
+      const where = array ? `${at}[${key}]` : `${at}.${key}`;
+      if (!array && /^(__proto__|constructor|prototype)$/.test(key)) {
+        drop(where, 'reserved key');
+        continue;
       }
-      result = list;
-    } else {
-      const object: Properties = {};
-      let count = 0;
-      for (const key of Object.keys(value)) {
-        if (FORBIDDEN_KEYS.test(key)) {
-          drop(`${at}.${key}`, 'reserved key');
-          continue;
-        }
-        let item: unknown;
-        try {
-          item = copy((value as Properties)[key], `${at}.${key}`, depth + 1);
-        } catch {
-          item = drop(`${at}.${key}`, 'reading it threw');
-        }
-        if (item === undefined) continue;
-        if (depth === 0 && ++count > MAX_PROPERTIES) {
-          drop(`${at}.${key}`, `more than ${MAX_PROPERTIES} properties`);
-          break;
-        }
-        object[key] = item;
+      let item;
+      try {
+        item = copy(value[key], where, depth + 1);
+      } catch {
+        item = drop(where, 'reading it threw');
       }
-      result = object;
+      if (item === undefined) continue;
+      if (array) result.push(item);
+      else if (depth || ++count <= 400) result[key] = item;
+      else {
+        drop(where, 'more than 400 properties');
+        break;
+      }
     }
     seen.delete(value);
     return result;
   };
 
-  const result = copy(input ?? {}, path, 0);
-  return result && typeof result === 'object' && !Array.isArray(result) ? (result as Properties) : {};
+  const result = copy(input == null ? {} : input, path, 0);
+  return result && typeof result == 'object' && !Array.isArray(result) ? (result as Properties) : {};
 }
