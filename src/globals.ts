@@ -1,9 +1,8 @@
 import type { KlaviyoLite, Logger } from './types';
 
-type Command = unknown[];
-type Win = Window & { klaviyo?: unknown; _learnq?: unknown; _klOnsite?: unknown; klaviyoLite?: KlaviyoLite };
+type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
-const isLive = (value: unknown) => !!value && (value as { __klaviyoLite?: boolean }).__klaviyoLite === true;
+const isLive = (value: any) => !!value && value.__klaviyoLite === true;
 
 /** A second copy of the script on the same page must not start a second client (it would send twice). */
 export const isLoaded = (w: Win) => isLive(w.klaviyo) || isLive(w._learnq) || isLive(w.klaviyoLite);
@@ -15,28 +14,27 @@ export const isLoaded = (w: Win) => isLive(w.klaviyo) || isLive(w._learnq) || is
  * forwards its pushes to the live object.
  */
 export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boolean, log: Logger): void {
-  const forward = (...commands: Command[]) => api.push(...commands);
-  const queues: Command[][] = [];
+  const forward = (...commands: unknown[][]) => api.push(...commands);
+  const queued: unknown[][] = [];
   const adopt = (queue: unknown) => {
     if (!Array.isArray(queue)) return;
-    queues.push(queue.splice(0, queue.length));
+    queued.push(...queue.splice(0));
     try {
       Object.defineProperty(queue, 'push', { value: forward, configurable: true, writable: true });
     } catch {
-      // A frozen array keeps its own push; later pushes to it are the page's to lose.
+      // A frozen array keeps its own push; what the page pushes to it later is lost to us.
     }
   };
+  const ownObject = w.klaviyo !== undefined && !Array.isArray(w.klaviyo) && !Array.isArray(w._klOnsite);
   adopt(w._learnq);
   adopt(w._klOnsite);
-  const ownObject = w.klaviyo !== undefined && !Array.isArray(w.klaviyo) && !Array.isArray(w._klOnsite);
   adopt(w.klaviyo);
 
   w.klaviyoLite = api;
   w._klOnsite = { push: forward };
-  w._learnq = Object.defineProperty({ ...api, push: forward, isIdentified }, '__klaviyoLite', { value: true });
-  if (ownObject) {
-    log.error('window.klaviyo is already defined by the page and is not a Klaviyo stub: it is left alone; use window.klaviyoLite');
-  } else w.klaviyo = api;
+  w._learnq = Object.defineProperty(Object.assign({}, api, { push: forward, isIdentified }), '__klaviyoLite', { value: true });
+  if (ownObject) log.error('window.klaviyo belongs to the page and is not a Klaviyo stub: left alone; use window.klaviyoLite');
+  else w.klaviyo = api;
 
-  for (const queue of queues) forward(...queue);
+  forward(...queued);
 }
