@@ -1,3 +1,5 @@
+import { chromium } from '@playwright/test';
+import { chromiumPath, CHROMIUM_FLAGS } from './browser';
 import { accepted, expect, test } from './fixtures';
 import { publishedStubSource, stubSource } from './servers';
 
@@ -123,4 +125,61 @@ test('works under a strict Content-Security-Policy (no unsafe-eval, nonce for th
   await page.goto(`${shop.url}/`);
   await expect.poll(() => accepted(emulator).length).toBe(2);
   expect(violations).toEqual([]);
+});
+
+test('the identity cookie goes on the widest domain, so login.shop.example and www.shop.example share a visitor', async ({ emulator, site }) => {
+  const shop = await site({
+    '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}`,
+  });
+  const port = new URL(shop.url).port;
+  const browser = await chromium.launch({
+    executablePath: await chromiumPath(),
+    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.shop.example 127.0.0.1'],
+  });
+  try {
+    const context = await browser.newContext();
+    const login = await context.newPage();
+    await login.goto(`http://login.shop.example:${port}/`);
+    await login.evaluate(() => (window as any).klaviyo.identify({ email: 'sub@mailbox.org' }));
+    const cookie = (await context.cookies()).find((c) => c.name === '__kla_id');
+    expect(cookie?.domain).toBe('.shop.example');
+    expect((await context.cookies()).filter((c) => c.name.startsWith('__kla_probe'))).toEqual([]);
+
+    const www = await context.newPage();
+    await www.goto(`http://www.shop.example:${port}/`);
+    await www.waitForFunction(() => (window as any)._learnq && typeof (window as any)._learnq.isIdentified === 'function');
+    expect(await www.evaluate(() => (window as any)._learnq.isIdentified())).toBe(true);
+    expect(await www.evaluate(() => (window as any).klaviyo.track('Viewed Product', { ProductID: '1' }))).toBe(true);
+    await expect.poll(() => accepted(emulator).length).toBe(2);
+    expect(accepted(emulator)[1]).toMatchObject({ metric: 'Viewed Product', profile: { email: 'sub@mailbox.org' } });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('data-cookie-domain overrides the probe', async ({ page, emulator, site }) => {
+  const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url, 'data-cookie-domain="127.0.0.1"')}` });
+  await page.goto(`${shop.url}/`);
+  await page.evaluate(() => (window as any).klaviyo.identify({ email: 'host@mailbox.org' }));
+  const cookie = (await page.context().cookies()).find((c) => c.name === '__kla_id');
+  expect(cookie?.domain).toBe('127.0.0.1');
+  expect(await page.evaluate(() => (window as any).klaviyo.cookieDomain())).toBe('127.0.0.1');
+});
+
+test('data-hold-anonymous: events before identification are sent once the visitor identifies, across pages of the tab', async ({ page, emulator, site }) => {
+  const shop = await site({
+    '/a': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url, 'data-hold-anonymous')}`,
+    '/b': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url, 'data-hold-anonymous')}`,
+  });
+  await page.goto(`${shop.url}/a`);
+  expect(await page.evaluate(() => (window as any).klaviyo.track('Viewed Product', { ProductID: 'held-1' }))).toBe(true);
+  await page.waitForTimeout(300);
+  expect(emulator.requests()).toEqual([]);
+  await page.goto(`${shop.url}/b`);
+  await page.evaluate(() => (window as any).klaviyo.identify({ email: 'late@mailbox.org' }));
+  await expect.poll(() => accepted(emulator).length).toBe(2);
+  expect(accepted(emulator)).toMatchObject([
+    { endpoint: 'profiles' },
+    { metric: 'Viewed Product', properties: { ProductID: 'held-1' }, profile: { email: 'late@mailbox.org' } },
+  ]);
 });

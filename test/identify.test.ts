@@ -101,3 +101,26 @@ describe('identify', () => {
     expect(isIdentified()).toBe(false);
   });
 });
+
+describe('the __kla_id cookie attributes', () => {
+  it('path=/, SameSite=Lax, 2 years, no Secure on http, no domain on a dotless host', async () => {
+    const { vi } = await import('vitest');
+    const written: string[] = [];
+    let proto = Object.getPrototypeOf(document);
+    while (!Object.getOwnPropertyDescriptor(proto, 'cookie')) proto = Object.getPrototypeOf(proto);
+    const descriptor = Object.getOwnPropertyDescriptor(proto, 'cookie')!;
+    const spy = vi.spyOn(document, 'cookie', 'set').mockImplementation((value: string) => {
+      written.push(value);
+      descriptor.set!.call(document, value);
+    });
+    const { api } = recordingClient();
+    await api.identify({ email: 'a@shop.example' });
+    spy.mockRestore();
+    const line = written.find((c) => c.startsWith('__kla_id='))!;
+    expect(line).toMatch(/; path=\//);
+    expect(line).toMatch(/; sameSite=Lax/i);
+    expect(line).not.toMatch(/secure|domain=/i);
+    const expires = Date.parse(line.match(/expires=([^;]+)/)![1]);
+    expect(expires - Date.now()).toBeGreaterThan(729 * 864e5);
+  });
+});
