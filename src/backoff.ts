@@ -6,8 +6,7 @@ export const maxTries = 50;
  * Full jitter: a uniform wait below an exponential ceiling (1 s, 2 s, 4 s … capped at 3 min), so pages
  * that failed together do not retry together.
  */
-export const backoff = (tries: number, random: () => number): number =>
-  random() * Math.min(18e4, 1e3 * 2 ** (tries - 1));
+export const backoff = (tries: number, random: () => number): number => random() * Math.min(18e4, 500 * 2 ** tries);
 
 /** A Retry-After header (delta-seconds or HTTP date) as milliseconds from `now`; undefined when unreadable. */
 export function retryAfter(value: string | null | undefined, now: number): number | undefined {

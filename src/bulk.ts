@@ -2,8 +2,6 @@ import type { Rec } from './outbox';
 
 type Doc = Record<string, any>;
 
-const maxEvents = 1000;
-
 const attributes = (r: Rec) => r.body.data.attributes as Doc;
 
 // (No object rest/spread here and below: the bundle targets ES2017, where esbuild would add helpers.)
@@ -15,20 +13,19 @@ const entry = (r: Rec): Doc => {
 
 /**
  * Appends event `next` to `last` (an event or a bulk about the same visitor, not yet tried), making `last`
- * an event-bulk-create request. False when they cannot share one request.
+ * an event-bulk-create request, of at most 1,000 events. False when they cannot share one request.
  */
 export function fold(last: Rec | undefined, next: Rec): boolean {
   // A repeated unique_id fails the whole bulk, and an event without one is deduplicated by its second:
   // only events with distinct unique_ids go together.
   if (!last || last.lease || last.tries || last.key != next.key || next.endpoint != 'events' || !next.uid) return false;
+  const bulk = 'event-bulk-create';
   const single = last.endpoint == 'events';
-  const events: Doc[] = single
-    ? last.uid ? [entry(last)] : []
-    : last.endpoint == 'event-bulk-create' ? attributes(last).events.data : [];
-  if (!events.length || events.length >= maxEvents || events.some((e) => e.attributes.unique_id == next.uid)) return false;
+  const events: Doc[] = single ? (last.uid ? [entry(last)] : []) : last.endpoint == bulk ? attributes(last).events.data : [];
+  if (!events.length || events.length >= 1e3 || events.some((e) => e.attributes.unique_id == next.uid)) return false;
   if (single) {
-    last.endpoint = 'event-bulk-create';
-    last.body = { data: { type: 'event-bulk-create', attributes: { profile: attributes(last).profile, events: { data: events } } } };
+    last.endpoint = bulk;
+    last.body = { data: { type: bulk, attributes: { profile: attributes(last).profile, events: { data: events } } } };
     delete last.uid;
   }
   events.push(entry(next));

@@ -72,6 +72,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return r;
   };
 
+  // How long `r` must still wait: for another page's lease, its backoff, or its endpoint's pace.
+  const wait = (r: Rec, now: number) =>
+    Math.max(r.lease ? r.lease.until - now : 0, r.at - now, pacer.wait(r.endpoint, now));
+
   const settle = (r: Rec, { status, retryAfter: after, errors }: Reply) => {
     const list = outbox.read();
     const i = list.findIndex((x) => x.id == r.id);
@@ -88,7 +92,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           ? `gave up after ${maxTries} tries (${status || 'network error'})`
           : `rejected (${status}): ` +
             (errors || []).map((e) => `${e.detail} at ${(e.source || {}).pointer}`).join('; ');
-        log.error(`${r.endpoint} request dropped: ${why}`);
+        log.error(`dropped ${r.endpoint} request: ${why}`);
       }
     } else {
       const now = Date.now();
@@ -118,8 +122,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const now = Date.now();
     // No company id yet: hold everything; the next send or flush looks again.
     if (!head || !id) return Infinity;
-    const wait = Math.max(head.lease ? head.lease.until - now : 0, head.at - now, pacer.wait(head.endpoint, now));
-    if (wait > 0) return wait;
+    const ms = wait(head, now);
+    if (ms > 0) return ms;
     const r = take(list, 0, now);
     outbox.write(list);
     return [r, id];
@@ -139,10 +143,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   const tick = () => {
     due = Infinity;
-    try {
-      save();
-      pump();
-    } catch {}
+    delivery.flush();
   };
 
   // One timer at a time, for the earliest moment anything may go.
@@ -165,7 +166,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let budget = keepaliveBudget - kept;
     for (let i = 0, r; id && (r = list[i]); i++) {
       if (flying.has(r.id)) continue;
-      if ((r.lease && r.lease.until > now) || r.at > now || pacer.wait(r.endpoint, now)) break;
+      if (wait(r, now) > 0) break;
       const body = JSON.stringify(r.body);
       const size = new Blob([body]).size;
       if (size > budget) break;

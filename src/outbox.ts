@@ -29,9 +29,6 @@ export interface Outbox {
 type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 const key = '__kla_outbox';
-const maxRecords = 500;
-// 10,000 events from one busy page are about 1.75 M characters; browsers give an origin about 5 M.
-const maxChars = 2.5e6;
 
 const memory = (): Store => {
   let value: string | null = null;
@@ -40,28 +37,20 @@ const memory = (): Store => {
 
 // storage: undefined = localStorage when it works, null = memory.
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
-  let store: Store | null | undefined = storage === undefined ? undefined : storage || memory();
+  let store: Store | null | undefined = storage === undefined ? storage : storage || memory();
   let raw: string | null | undefined;
   let list: Rec[] = [];
   const json = new WeakMap<Rec, string>();
-  const serialize = (r: Rec) => {
-    let text = json.get(r);
-    try {
-      if (!text) json.set(r, (text = JSON.stringify(r)));
-    } catch {
-      // A cyclic or BigInt body would otherwise jam every later write.
-      log.error(`${r.endpoint} request dropped: its body cannot be serialized`);
-    }
-    return text;
-  };
 
   // Private mode, a full quota, a disabled or throwing localStorage: keep going in memory, and say so once.
   const fallBack = (): Store => {
-    log.debug('localStorage unavailable: pending requests are kept in memory only');
+    log.debug('localStorage unavailable: pending requests kept in memory only');
     try {
-      store?.removeItem(key);
+      store!.removeItem(key);
     } catch {}
-    return (store = memory());
+    store = memory();
+    if (raw) store.setItem(key, raw); // what this page already read stays pending
+    return store;
   };
   if (!store) {
     try {
@@ -70,37 +59,29 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     if (!store) fallBack();
   }
 
-  const read = () => {
-    let value: string | null;
+  const serialize = (r: Rec) => {
+    let text = json.get(r);
     try {
-      value = store!.getItem(key);
+      if (!text) json.set(r, (text = JSON.stringify(r)));
     } catch {
-      fallBack();
-      return list;
+      // A cyclic or BigInt body would otherwise jam every later write.
+      log.error(`dropped ${r.endpoint} request: its body cannot be serialized`);
     }
-    if (value !== raw) {
-      raw = value;
-      try {
-        list = JSON.parse(value!) || [];
-        if (!Array.isArray(list)) list = [];
-      } catch {
-        list = [];
-      }
-    }
-    return list;
+    return text;
   };
 
   const write = (records: Rec[]) => {
     for (let i = records.length; i--; ) if (!serialize(records[i])) records.splice(i, 1);
     const parts = records.map(serialize) as string[];
-    let size = 0;
+    // At most 500 records and 2.5 M characters: 10,000 events from one busy page are about 1.75 M
+    // characters; browsers give an origin about 5 M.
+    let size = parts.join().length + 1;
     let drop = 0;
-    for (const part of parts) size += part.length + 1;
-    while (drop < parts.length && (parts.length - drop > maxRecords || size > maxChars)) size -= parts[drop++].length + 1;
+    while (parts.length - drop > 500 || size > 2.5e6) size -= parts[drop++].length + 1;
     if (drop) {
       records.splice(0, drop);
       // Always printed: the store owner is losing data and must see it.
-      log.error(`outbox full: dropped the ${drop} oldest pending request(s)`);
+      log.error(`outbox full: dropped the ${drop} oldest pending requests`);
     }
     const value = `[${parts.slice(drop)}]`;
     try {
@@ -113,7 +94,24 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   };
 
   return {
-    read,
+    read() {
+      let value: string | null;
+      try {
+        value = store!.getItem(key);
+      } catch {
+        fallBack();
+        return list;
+      }
+      if (value !== raw) {
+        raw = value;
+        list = [];
+        try {
+          const parsed = JSON.parse(value!);
+          if (Array.isArray(parsed)) list = parsed;
+        } catch {}
+      }
+      return list;
+    },
     write,
     clear() {
       try {

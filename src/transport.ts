@@ -21,21 +21,17 @@ export function createTransport(apiBase: string, getFetch: () => typeof fetch | 
   // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
   // throws when `this` is some other object.
   const fetcher: typeof fetch = (input, init) => getFetch()!(input, init);
-  // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive the
-  // page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and hide 429s.
-  // ky still gives us the URL, headers and a timeout that aborts a hung request.
-  const api = ky.create({ prefixUrl: apiBase + '/client', headers, retry: 0, throwHttpErrors: false, fetch: fetcher });
   return async (endpoint, body, companyId, keepalive) => {
     try {
+      const url = `${apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
+      const init = { method: 'POST', headers, body };
       const response = await (keepalive
         ? // The page is going away: a plain keepalive fetch, with no clone or abort timer.
-          fetcher(`${apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`, {
-            method: 'POST',
-            headers,
-            body,
-            keepalive,
-          })
-        : api.post(endpoint, { body, searchParams: { company_id: companyId } }));
+          fetcher(url, Object.assign(init, { keepalive }))
+        : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
+          // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
+          // hide 429s. ky still gives us a timeout that aborts a hung request.
+          ky(url, Object.assign(init, { retry: 0, throwHttpErrors: false, fetch: fetcher })));
       const { status } = response;
       let errors: ApiError[] | undefined;
       if (status > 399) {

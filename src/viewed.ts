@@ -1,9 +1,9 @@
-import { list, money, present } from './adapters/ecommerce';
+import { list, money, objects, present } from './adapters/ecommerce';
+import { merge } from './adapters/rename';
 import type { Properties } from './types';
 
-// Klaviyo's "recently viewed items": kept on this device only, newest first; nothing is sent.
+// Klaviyo's "recently viewed items": kept on this device only, newest first, at most 20; nothing is sent.
 const KEY = '__kla_viewed';
-const MAX = 20;
 
 const first = (...values: unknown[]) => values.find(present);
 const clean = (o: Properties) => {
@@ -18,7 +18,7 @@ function read(storage: Storage): Properties[] {
   try {
     items = JSON.parse(raw || '[]');
   } catch {}
-  return Array.isArray(items) ? items.filter((i) => i && typeof i == 'object') : [];
+  return objects(items);
 }
 
 export function recentlyViewed(storage: Storage | undefined): Properties[] {
@@ -41,16 +41,17 @@ export function rememberViewedItem(item: Properties, storage: Storage | undefine
       Categories: list(item.Categories),
       ImageUrl: first(item.ImageUrl, item.ImageURL),
       Url: first(item.Url, item.URL),
-      Metadata: clean({
-        ...meta,
-        Brand: first(meta.Brand, item.Brand),
-        Price: money(first(meta.Price, item.Price)),
-        CompareAtPrice: money(first(meta.CompareAtPrice, item.CompareAtPrice)),
-      }),
+      Metadata: clean(
+        merge(meta, {
+          Brand: first(meta.Brand, item.Brand),
+          Price: money(first(meta.Price, item.Price)),
+          CompareAtPrice: money(first(meta.CompareAtPrice, item.CompareAtPrice)),
+        }),
+      ),
       LastViewedDate: Math.floor(now / 1000),
     });
     const rest = read(storage).filter((i) => String(i.ItemId) != String(id));
-    storage.setItem(KEY, JSON.stringify([entry, ...rest].slice(0, MAX)));
+    storage.setItem(KEY, JSON.stringify([entry].concat(rest).slice(0, 20)));
     return true;
   } catch {
     return false;

@@ -144,3 +144,21 @@ describe('outbox', () => {
     expect(outbox.read()).toEqual([]);
   });
 });
+
+test('a storage that starts throwing keeps what was already read, in memory', () => {
+  let broken = false;
+  const backing = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => {
+      if (broken) throw new Error('SecurityError');
+      return backing.get(k) ?? null;
+    },
+    setItem: (k: string, v: string) => void backing.set(k, v),
+    removeItem: (k: string) => void backing.delete(k),
+  } as unknown as Storage;
+  const outbox = createOutbox({ debug() {}, warn() {}, error() {} }, storage);
+  outbox.write([{ id: 'a', endpoint: 'events', body: { data: {} }, key: 'k', tries: 0, at: 0 }]);
+  broken = true;
+  expect(outbox.read().map((r) => r.id)).toEqual(['a']);
+  expect(outbox.read().map((r) => r.id)).toEqual(['a']);
+});

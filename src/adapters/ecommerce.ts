@@ -1,10 +1,11 @@
 import { KlaviyoLiteError } from '../errors';
 import { toNumber } from '../number';
+import { merge } from './rename';
 import type { Cart, CartItem, Product, Properties, TrackPayload } from '../types';
 
-// Klaviyo's recommended names, aligned with the values `fields` returns.
-const PRODUCT = 'ProductID SKU ProductName Categories ImageURL URL Brand Price CompareAtPrice Quantity'.split(' ');
-const ITEM = 'ProductID SKU ProductName ProductCategories ImageURL ProductURL Brand ItemPrice CompareAtPrice Quantity RowTotal'.split(' ');
+// Klaviyo's recommended names, in the order `fields` returns the values.
+const PRODUCT = 'ProductID SKU ProductName Categories ImageURL URL Brand Price CompareAtPrice Quantity';
+const ITEM = 'ProductID SKU ProductName ProductCategories ImageURL ProductURL Brand ItemPrice CompareAtPrice Quantity RowTotal';
 // Inputs we map; any other key is the store's own and is kept as is.
 const KNOWN = 'id sku name categories imageUrl url brand price compareAtPrice quantity rowTotal currency items total checkoutUrl itemNames'.split(' ');
 
@@ -29,62 +30,68 @@ export function list(v: unknown): string[] | undefined {
   return out.length ? out : undefined;
 }
 
-const objects = (v: unknown): CartItem[] => (Array.isArray(v) ? v.filter((x) => x && typeof x == 'object') : []);
+/** The objects in `v` when it is an array; anything else in it is skipped. */
+export const objects = (v: unknown): Properties[] => (Array.isArray(v) ? v.filter((x) => x && typeof x == 'object') : []);
 
+/** The store's own keys of `source`. */
 function custom(source: Properties | undefined): Properties {
   const out: Properties = {};
   for (const k in source) if (!KNOWN.includes(k) && kept(source[k])) out[k] = source[k];
   return out;
 }
 
-function put(target: Properties, names: string[], values: unknown[], prefix = ''): Properties {
-  names.forEach((name, i) => present(values[i]) && (target[prefix + name] = values[i]));
+/** Sets each of the space-separated `names` whose value is present. */
+function put(target: Properties, names: string, values: unknown[], prefix = ''): Properties {
+  names.split(' ').forEach((name, i) => present(values[i]) && (target[prefix + name] = values[i]));
   return target;
 }
 
 function fields(p: CartItem): unknown[] {
   const price = money(p.price);
   const quantity = toNumber(p.quantity);
-  const row = money(p.rowTotal) ?? (price === undefined ? undefined : round(price * (quantity ?? 1)));
-  return [p.id, p.sku, p.name, list(p.categories), p.imageUrl, p.url, p.brand, price, money(p.compareAtPrice), quantity, row];
+  const row = money(p.rowTotal);
+  return [p.id, p.sku, p.name, list(p.categories), p.imageUrl, p.url, p.brand, price, money(p.compareAtPrice), quantity,
+    row === undefined && price !== undefined ? round(price * (quantity === undefined ? 1 : quantity)) : row];
 }
 
+const refuse = (message: string) => {
+  throw new KlaviyoLiteError('invalid_product', message);
+};
+
 function need<T extends Product>(p: T, metric: string): T {
-  if (!p || typeof p != 'object' || !(present(p.id) || present(p.sku))) {
-    throw new KlaviyoLiteError('invalid_product', `${metric}: the product has no id or sku, so Klaviyo could not tell which product it is`);
-  }
+  if (!p || typeof p != 'object' || !(present(p.id) || present(p.sku))) refuse(metric + ': the product has no id or sku');
   return p;
 }
 
-function payload(metric: string, properties: Properties, value: number | undefined, currency: unknown, uniqueId?: string): TrackPayload {
-  const out: TrackPayload = { metric, properties };
-  if (value !== undefined) out.value = value;
-  if (currency && typeof currency == 'string') out.valueCurrency = currency.toUpperCase();
-  if (uniqueId) out.uniqueId = uniqueId;
-  return out;
-}
+const payload = (metric: string, properties: Properties, value: unknown, currency: unknown, uniqueId?: string) =>
+  put({ metric, properties }, 'value valueCurrency uniqueId', [
+    value,
+    typeof currency == 'string' ? currency.toUpperCase() : '',
+    uniqueId,
+  ]) as unknown as TrackPayload;
 
 /** $value, ItemNames, CheckoutURL and Items for a cart. The total defaults to the sum of row totals. */
 function cartProps(props: Properties, cart: Cart, items: CartItem[], counted: CartItem[]): number | undefined {
-  const rows = counted.map((i) => fields(i)[10] as number | undefined).filter(kept) as number[];
-  const value = money(cart.total) ?? (rows.length ? round(rows.reduce((a, b) => a + b, 0)) : undefined);
-  put(props, ['$value', 'ItemNames', 'CheckoutURL', 'Items'], [
+  const rows = counted.map((i) => fields(i)[10]).filter(kept) as number[];
+  const total = money(cart.total);
+  const value = total === undefined && rows.length ? round(rows.reduce((a, b) => a + b, 0)) : total;
+  put(props, '$value ItemNames CheckoutURL Items', [
     value,
     list(cart.itemNames || items.map((i) => i.name)),
     cart.checkoutUrl,
-    items.length ? items.map((i) => put(custom(i), ITEM, fields(i))) : undefined,
+    items[0] && items.map((i) => put(custom(i), ITEM, fields(i))),
   ]);
   return value;
 }
 
 export function viewedProduct(product: Product): TrackPayload {
   const values = fields(need(product, 'Viewed Product'));
-  return payload('Viewed Product', put(custom(product), PRODUCT, values), values[7] as number | undefined, product.currency);
+  return payload('Viewed Product', put(custom(product), PRODUCT, values), values[7], product.currency);
 }
 
 /** `cart`, when given, is the cart after the item was added. Without it, $value is the item's row total. */
 export function addedToCart(item: CartItem, cart = {} as Cart): TrackPayload {
-  const props = put({ ...custom(cart), ...custom(item) }, PRODUCT, fields(need(item, 'Added to Cart')), 'AddedItem');
+  const props = put(merge(custom(cart), custom(item)), PRODUCT, fields(need(item, 'Added to Cart')), 'AddedItem');
   const items = objects(cart.items);
   const value = cartProps(props, cart, items, items.length ? items : [item]);
   return payload('Added to Cart', props, value, cart.currency || item.currency);
@@ -95,10 +102,9 @@ export function addedToCart(item: CartItem, cart = {} as Cart): TrackPayload {
  * yet a later checkout of the same cart again.
  */
 export function startedCheckout(cart: Cart, now = Date.now()): TrackPayload {
-  if (!cart || typeof cart != 'object') throw new KlaviyoLiteError('invalid_product', 'Started Checkout needs a cart object');
+  if (!cart || typeof cart != 'object') refuse('Started Checkout needs a cart object');
   const items = objects(cart.items);
   const id = present(cart.id) ? `${cart.id}_${Math.floor(now / 1000)}` : undefined;
-  const props = put(custom(cart), ['$event_id', 'Categories'], [id, list(cart.categories || items.map((i) => i.categories))]);
-  const value = cartProps(props, cart, items, items);
-  return payload('Started Checkout', props, value, cart.currency, id);
+  const props = put(custom(cart), '$event_id Categories', [id, list(cart.categories || items.map((i) => i.categories))]);
+  return payload('Started Checkout', props, cartProps(props, cart, items, items), cart.currency, id);
 }

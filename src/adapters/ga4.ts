@@ -1,18 +1,8 @@
-import type { CartItem, Logger, Properties, TrackPayload } from '../types';
-import { addedToCart, startedCheckout, viewedProduct } from './ecommerce';
-import { rename } from './rename';
+import type { Cart, Logger, Properties, TrackPayload } from '../types';
+import { addedToCart, objects, startedCheckout, viewedProduct } from './ecommerce';
+import { merge, rename, take } from './rename';
 
 const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
-
-function product(item: Properties, currency: unknown): CartItem {
-  const out = rename(item, ITEM);
-  const categories: unknown[] = [];
-  for (const k of ['', 2, 3, 4, 5]) {
-    categories.push(out['item_category' + k]);
-    delete out['item_category' + k];
-  }
-  return { currency, ...out, categories } as CartItem;
-}
 
 /**
  * Klaviyo's payload for a GA4 `view_item`, `add_to_cart` or `begin_checkout` dataLayer event, either
@@ -24,14 +14,19 @@ export function fromGa4(event: unknown, now?: number): TrackPayload | undefined 
   const e = event as Properties;
   const gtag = e[0] == 'event';
   const name = gtag ? e[1] : e.event;
-  const { items, value, currency, transaction_id, ...rest } = ((gtag ? e[2] : e.ecommerce) || {}) as Properties;
-  const list = (Array.isArray(items) ? items : []).filter((i) => i && typeof i == 'object').map((i) => product(i, currency));
   // The event's own extra parameters (coupon, item_list_name…) are kept with the product or cart.
-  const first = { ...rest, ...list[0] };
+  const rest = merge((gtag ? e[2] : e.ecommerce) || {});
+  const [items, total, currency, id] = ['items', 'value', 'currency', 'transaction_id'].map((k) => take(rest, k));
+  const list = objects(items).map((item) => {
+    const p = rename(merge({ currency }, item), ITEM);
+    p.categories = ['', 2, 3, 4, 5].map((n) => take(p, 'item_category' + n));
+    return p;
+  });
+  const first = merge(rest, list[0]);
   if (name == 'view_item') return viewedProduct(first);
   // GA4's value here is what the added items are worth; the cart itself is unknown.
-  if (name == 'add_to_cart') return addedToCart(first, { items: [], total: value as number });
-  if (name == 'begin_checkout') return startedCheckout({ ...rest, id: transaction_id as string, items: list, total: value as number, currency: currency as string }, now);
+  if (name == 'add_to_cart') return addedToCart(first, { items: [], total } as Cart);
+  if (name == 'begin_checkout') return startedCheckout(Object.assign(rest, { id, items: list, total, currency }) as Cart, now);
 }
 
 /**
@@ -47,7 +42,7 @@ export function watchDataLayer(layer: unknown[], onPayload: (p: TrackPayload) =>
       seen.add(e);
       const p = fromGa4(e);
       if (p) {
-        log.debug(`dataLayer: ${p.metric}`, p);
+        log.debug('dataLayer: ' + p.metric, p);
         onPayload(p);
       }
     } catch (error) {
