@@ -20,13 +20,14 @@ export function profileBody(attributes: ProfileAttributes): OutboundRequest['bod
 }
 
 export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifiers): OutboundRequest['body'] {
-  const channels = input.channels ?? [profile.phone_number && !profile.email ? 'sms' : 'email'];
+  const asked = Array.isArray(input.channels) ? input.channels.filter((c) => (c == 'sms' ? profile.phone_number : c == 'email' && profile.email)) : [];
+  const channels = asked.length ? asked : [profile.email ? 'email' : 'sms'];
   const subscriptions: Record<string, unknown> = {};
   for (const channel of channels) subscriptions[channel] = { marketing: { consent: 'SUBSCRIBED' } };
   const attributes: Record<string, unknown> = {
     profile: { data: { type: 'profile', attributes: { ...profile, subscriptions } } },
   };
-  if (input.customSource) attributes.custom_source = input.customSource;
+  if (typeof input.customSource == 'string' && input.customSource) attributes.custom_source = input.customSource.slice(0, 500);
   return {
     data: {
       type: 'subscription',

@@ -8,14 +8,14 @@ import { KlaviyoLiteError } from './errors';
 import { createHold } from './hold';
 import { createIdentity, randomId } from './identity';
 import { createLogger } from './log';
-import { toNumber } from './number';
+import { clip, toNumber } from './number';
 import { identifiersOf, toProfile } from './profile';
 import { localStore, sessionStore } from './storage';
 import type {
   Callback, Config, IdentifyInput, KlaviyoLite, Logger, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
 } from './types';
 import { isE164, isEmail, isMetricName, sanitize } from './validate';
-import { rememberViewedItem } from './viewed';
+import { forgetViewedItems, rememberViewedItem } from './viewed';
 
 export interface ClientOptions extends Partial<Config> {
   delivery?: Delivery;
@@ -74,6 +74,7 @@ export function createClient(options: ClientOptions = {}): Client {
     const { metric } = payload;
     const properties = sanitize(payload.properties, log);
     let value = payload.value;
+    if (value !== undefined && !isFinite(value)) value = undefined;
     if ('$value' in properties) {
       const coerced = toNumber(properties.$value);
       if (coerced === undefined) {
@@ -86,7 +87,8 @@ export function createClient(options: ClientOptions = {}): Client {
     const event: TrackPayload = Object.assign({}, payload, {
       properties,
       value,
-      uniqueId: payload.uniqueId || (eventId != null ? String(eventId) : randomId()),
+      // Only a string or number can name one event: "[object Object]" would merge unrelated ones.
+      uniqueId: clip(payload.uniqueId || (/^(string|number)$/.test(typeof eventId) && eventId !== '' ? String(eventId) : randomId())),
       time: payload.time || new Date(now()).toISOString(),
     });
     if (optedOut()) return drop(metric, 'visitor opted out');
@@ -122,17 +124,17 @@ export function createClient(options: ClientOptions = {}): Client {
   };
 
   const track = (metric: unknown, properties?: Properties) => {
-    if (!isMetricName(metric)) fail('invalid_argument', `track expects a metric name of 1 to 127 characters, not ${JSON.stringify(metric)}`);
+    if (!isMetricName(metric)) fail('invalid_argument', `track expects a metric name of 1 to 127 characters, not ${typeof metric == 'string' ? JSON.stringify(metric.slice(0, 40)) : typeof metric}`);
     const props = properties && typeof properties == 'object' ? properties : {};
     return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
   };
 
   const subscribe = (input: SubscribeInput) => {
     if (optedOut()) return drop('subscribe', 'visitor opted out');
-    if (!input || typeof input.listId != 'string' || !input.listId) fail('invalid_argument', 'subscribe expects { listId, email?, phone_number? }');
+    if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe expects { listId, email?, phone_number? }');
     const known = identity.identifiers();
-    const email = input.email || known.email;
-    const phone = input.phone_number || known.phone_number;
+    const email = typeof input.email == 'string' ? input.email : known.email;
+    const phone = typeof input.phone_number == 'string' ? input.phone_number : known.phone_number;
     const ids: ProfileIdentifiers = {};
     if (email && isEmail(email)) ids.email = email;
     if (phone && isE164(phone)) ids.phone_number = phone;
@@ -155,11 +157,12 @@ export function createClient(options: ClientOptions = {}): Client {
     viewedProduct: (product) => trackPayload(viewedProduct(product)),
     addedToCart: (item, cart) => trackPayload(addedToCart(item, cart)),
     startedCheckout: (cart) => trackPayload(startedCheckout(cart, now())),
-    trackViewedItem: (item) => rememberViewedItem(item, localStore(), now()),
+    trackViewedItem: (item) => !optedOut() && rememberViewedItem(item, localStore(), now()),
     optOut() {
       identity.optOut();
       delivery.clear();
       hold.clear();
+      forgetViewedItems(localStore());
       return true;
     },
     optIn: () => (identity.optIn(), true),
@@ -169,7 +172,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const run = (name: string, args: unknown[]): Promise<unknown> => {
     const callbacks: Callback[] = [];
     while (typeof args[args.length - 1] == 'function') callbacks.unshift(args.pop() as Callback);
-    const method = methods[name];
+    const method = Object.prototype.hasOwnProperty.call(methods, name) ? methods[name] : undefined;
     const promise = new Promise((resolve) => {
       if (!method) log.debug(`"${name}" is not supported: ignored`);
       resolve(method && method(...args));
@@ -196,11 +199,12 @@ export function createClient(options: ClientOptions = {}): Client {
   for (const name of Object.keys(methods)) api[name] = (...args: unknown[]) => run(name, args);
   api.push = (...commands: unknown[]) =>
     Promise.all(
-      commands.map((command) =>
-        Array.isArray(command) && typeof command[0] == 'string'
-          ? run(command[0], command.slice(1)).catch(noop)
-          : log.debug('push ignored a command that is not [method, ...args]', command),
-      ),
+      commands.map((command) => {
+        try {
+          if (Array.isArray(command) && typeof command[0] == 'string') return run(command[0], command.slice(1)).catch(noop);
+        } catch {}
+        log.debug('push ignored a command that is not [method, ...args]');
+      }),
     );
   Object.defineProperty(api, '__klaviyoLite', { value: true });
 

@@ -36,7 +36,7 @@ export function createHold(storage: Storage | undefined, now: () => number) {
     },
     take(): TrackPayload[] {
       const list = read();
-      if (list.length) write([]);
+      write([]); // also forgets what expired
       return list.map((held) => held.event);
     },
     clear: () => write([]),

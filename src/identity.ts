@@ -1,5 +1,6 @@
 import Cookies from 'js-cookie';
 import type { ProfileIdentifiers } from './types';
+import { isE164, isEmail } from './validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
@@ -36,9 +37,9 @@ export function probeCookieDomain(hostname = location.hostname): string | undefi
   const parts = hostname.split('.');
   for (let i = parts.length - 2; i > 0; i--) {
     const domain = parts.slice(i).join('.');
-    Cookies.set('__kla_probe', '1', { domain });
-    const ok = Cookies.get('__kla_probe') == '1';
-    Cookies.remove('__kla_probe', { domain });
+    cookie.set('__kla_probe', '1', { domain });
+    const ok = cookie.get('__kla_probe') == '1';
+    cookie.remove('__kla_probe', { domain });
     if (ok) return domain;
   }
 }
@@ -54,7 +55,36 @@ export interface Identity {
   domain(value?: string): string | undefined;
 }
 
+// Cookies may be blocked (writes ignored) or throw (sandboxed iframes): this page then keeps the visitor in memory.
+const cookie = {
+  get: (name: string) => {
+    try {
+      return Cookies.get(name);
+    } catch {}
+  },
+  set: (name: string, value: string, attributes: Cookies.CookieAttributes) => {
+    try {
+      Cookies.set(name, value, attributes);
+    } catch {}
+  },
+  remove: (name: string, attributes: Cookies.CookieAttributes) => {
+    try {
+      Cookies.remove(name, attributes);
+    } catch {}
+  },
+};
+
+// A cookie klaviyo.js or someone else wrote may hold values Klaviyo would refuse: those are not identifiers.
+const VALID: Record<string, (value: string) => boolean> = {
+  email: isEmail,
+  phone_number: isE164,
+  external_id: (value) => value.length <= 64,
+  _kx: (value) => value.length <= 1e3,
+};
+
 export function createIdentity(initialDomain?: string): Identity {
+  let memo: string | undefined;
+  let off = false;
   let domain = initialDomain;
   let probed = !!domain;
   const cookieDomain = () => {
@@ -68,14 +98,14 @@ export function createIdentity(initialDomain?: string): Identity {
     secure: location.protocol == 'https:',
     domain: cookieDomain(),
   });
-  const read = () => decode(Cookies.get(ID_COOKIE));
+  const read = () => decode(memo || cookie.get(ID_COOKIE));
 
   const identifiers = () => {
     const stored = read();
     const ids: ProfileIdentifiers = {};
     for (const [key, legacy] of COOKIE_KEYS) {
       const value = stored[legacy];
-      if (value && typeof value == 'string') ids[key] = value;
+      if (value && typeof value == 'string' && VALID[key](value)) ids[key] = value;
     }
     return ids;
   };
@@ -89,15 +119,22 @@ export function createIdentity(initialDomain?: string): Identity {
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
       for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
-      Cookies.set(ID_COOKIE, encode(stored), attributes());
+      const value = encode(stored);
+      cookie.set(ID_COOKIE, value, attributes());
+      memo = cookie.get(ID_COOKIE) == value ? undefined : value; // only while cookies are blocked
       return replaced;
     },
-    isOptedOut: () => Cookies.get(OFF_COOKIE) == 'true',
+    isOptedOut: () => off || cookie.get(OFF_COOKIE) == 'true',
     optOut() {
-      Cookies.remove(ID_COOKIE, attributes());
-      Cookies.set(OFF_COOKIE, 'true', attributes());
+      memo = undefined;
+      off = true;
+      cookie.remove(ID_COOKIE, attributes());
+      cookie.set(OFF_COOKIE, 'true', attributes());
     },
-    optIn: () => Cookies.remove(OFF_COOKIE, attributes()),
+    optIn() {
+      off = false;
+      cookie.remove(OFF_COOKIE, attributes());
+    },
     domain(value) {
       if (value !== undefined) (domain = value || undefined), (probed = true);
       return cookieDomain();

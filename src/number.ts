@@ -3,10 +3,16 @@
  * Anything that is not a finite number after that is `undefined`, so callers can leave the field out.
  */
 export function toNumber(input: unknown): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) ? input : undefined;
-  if (typeof input !== 'string') return undefined;
+  if (typeof input == 'number') return isFinite(input) ? input : undefined;
+  // Longer strings are no amount of money, and would make the regular expressions below slow.
+  if (typeof input != 'string' || input.length > 64) return;
   const cleaned = input.replace(/[\s,]|[^\d.+-]+$|^[^\d.+-]+/g, '');
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(cleaned)) return undefined;
-  const n = Number(cleaned);
-  return Number.isFinite(n) ? n : undefined;
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? +cleaned : undefined;
+}
+
+/** A string within Klaviyo's 100 KB per string, cut on a character boundary. */
+export function clip(text: string, bytes = 1e5): string {
+  if (text.length * 3 <= bytes) return text;
+  const utf8 = new TextEncoder().encode(text);
+  return utf8.length <= bytes ? text : new TextDecoder().decode(utf8.slice(0, bytes)).replace(/\uFFFD$/, '');
 }

@@ -1,4 +1,5 @@
 import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from './types';
+import { clip } from './number';
 import { isE164, isEmail, sanitize } from './validate';
 
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;
@@ -22,10 +23,10 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
 
   const put = (key: string, value: unknown, from: string) => {
     if (isBlank(value)) return log.debug(`identify: left out ${from}: empty`);
-    if (LOCATION.test(key)) return void (location[key] = typeof value === 'number' ? value : String(value));
-    const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text !== 'string') return log.warn(`identify: left out ${from}: not a string`);
-    let field = text.trim();
+    const number = typeof value == 'number' && isFinite(value);
+    if (!number && typeof value != 'string') return log.warn(`identify: left out ${from}: not a string`);
+    let field = clip(String(value).trim());
+    if (LOCATION.test(key)) return void (location[key] = number && /^l(at|ong)/.test(key) ? value : field);
     if (key === 'email') {
       if (!isEmail(field)) return log.warn(`identify: left out ${from}: "${field}" is not an email address`);
       if (/@example\.com$/i.test(field)) log.warn(`identify: ${from} is @example.com, which Klaviyo does not process`);
@@ -35,19 +36,20 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     }
     if (key === 'external_id' && field.length > 64) {
       log.warn(`identify: ${from} is longer than 64 characters: truncated`);
-      field = field.slice(0, 64);
+      field = field.slice(0, 64).replace(/[\ud800-\udbff]$/, '');
     }
     profile[key] = field;
   };
 
   for (const from of Object.keys(input || {})) {
+    if (from == '__proto__') continue;
     const value = input[from];
     const key = modern(from);
     if (STANDARD.test(key) || (key !== from && LOCATION.test(key))) put(key, value, from);
     else if ((key === 'location' || key === 'properties') && value && typeof value === 'object') {
       for (const part of Object.keys(value)) {
         const partValue = (value as Properties)[part];
-        if (key === 'properties') properties[part] = partValue;
+        if (key === 'properties') part != '__proto__' && (properties[part] = partValue);
         else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
     } else if (isBlank(value)) log.debug(`identify: left out ${from}: empty`);

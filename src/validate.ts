@@ -1,3 +1,4 @@
+import { clip } from './number';
 import type { Logger, Properties } from './types';
 
 export const isEmail = (value: string) => /^[^\s@"<>()[\],;:\\]+@[^\s@"<>()[\],;:\\.]+(\.[^\s@"<>()[\],;:\\.]+)+$/.test(value);
@@ -19,14 +20,17 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
   const copy = (value: any, at: string, depth: number): unknown => {
     const type = typeof value;
     if (type == 'string') {
-      if (value.length > 1e5) drop(at, 'cut to 100,000 characters');
-      return value.slice(0, 1e5);
+      const cut = clip(value);
+      if (cut != value) drop(at, 'cut to 100 KB');
+      return cut;
     }
     if (type == 'number') return isFinite(value) ? value : drop(at, `${value} is not a JSON number`);
     if (type == 'boolean' || value == null) return value;
     if (type == 'bigint') return String(value);
     if (type != 'object') return drop(at, `a ${type} cannot be sent`);
-    if (value instanceof Date) return isNaN(value.getTime()) ? drop(at, 'invalid Date') : value.toISOString();
+    if (Object.prototype.toString.call(value) == '[object Date]') {
+      return isNaN(value.getTime()) ? drop(at, 'invalid Date') : value.toISOString();
+    }
     if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node cannot be sent');
     if (seen.has(value)) return drop(at, 'circular reference');
     if (depth > 9) return drop(at, 'nested deeper than 10 levels');
@@ -36,8 +40,8 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     let count = 0;
     for (const key of (array ? value.keys() : Object.keys(value)) as Iterable<string>) {
       const where = array ? `${at}[${key}]` : `${at}.${key}`;
-      if (!array && /^(__proto__|constructor|prototype)$/.test(key)) {
-        drop(where, 'reserved key');
+      if (!array && (/^(__proto__|constructor|prototype)$/.test(key) || clip(key) != key)) {
+        drop(where.slice(0, 200), 'reserved or longer than 100 KB key');
         continue;
       }
       let item;
@@ -58,6 +62,18 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     return result;
   };
 
-  const result = copy(input == null ? {} : input, path, 0);
-  return result && typeof result == 'object' && !Array.isArray(result) ? (result as Properties) : {};
+  const result: any = copy(input == null ? {} : input, path, 0);
+  if (!result || typeof result != 'object' || Array.isArray(result)) return {};
+  // Klaviyo refuses event payloads over 5 MB: drop the largest properties until it fits.
+  const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+  if (JSON.stringify(result).length * 3 > 4.9e6) {
+    let total = size(result);
+    for (const key of Object.keys(result).sort((a, b) => size(result[b]) - size(result[a]))) {
+      if (total < 4.9e6) break;
+      total -= size(result[key]);
+      delete result[key];
+      drop(`${path}.${key}`, 'the payload would exceed 5 MB');
+    }
+  }
+  return result;
 }

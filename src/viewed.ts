@@ -57,3 +57,10 @@ export function rememberViewedItem(item: Properties, storage: Storage | undefine
     return false;
   }
 }
+
+/** Opting out forgets the list too. */
+export function forgetViewedItems(storage: Storage | undefined): void {
+  try {
+    storage!.removeItem(KEY);
+  } catch {}
+}

@@ -11,22 +11,28 @@ const KNOWN = 'id sku name categories imageUrl url brand price compareAtPrice qu
 
 const kept = (v: unknown): boolean => v != null && v === v;
 export const present = (v: unknown): boolean => kept(v) && v !== '';
+/** Ids, names and URLs: a string or a finite number, nothing that would read "[object Object]". */
+const scalar = (v: unknown): boolean => (typeof v == 'string' && v !== '') || (typeof v == 'number' && isFinite(v));
+const text = (v: unknown) => (scalar(v) ? v : undefined);
 
 /** Numbers, numeric strings, or a MoneyV2-like `{ amount }`. */
 export const money = (v: unknown): number | undefined =>
   toNumber(v && typeof v == 'object' ? (v as Properties).amount : v);
 
 // Float noise from price × quantity ("19.99 × 3") must not reach the store owner's reports.
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
+const round = (n: number) => {
+  const r = Math.round(n * 1e6) / 1e6;
+  return isFinite(r) ? r : isFinite(n) ? n : undefined;
+};
 
 /** A flat list of distinct strings from a value or (nested) arrays of them; undefined when empty. */
 export function list(v: unknown): string[] | undefined {
   const out: string[] = [];
-  const add = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach(add);
-    else if (present(x) && !out.includes(String(x))) out.push(String(x));
+  const add = (x: unknown, depth: number): void => {
+    if (Array.isArray(x)) depth < 3 && x.forEach((y) => add(y, depth + 1));
+    else if (scalar(x) && !out.includes(String(x))) out.push(String(x));
   };
-  add(v);
+  add(v, 0);
   return out.length ? out : undefined;
 }
 
@@ -36,7 +42,7 @@ export const objects = (v: unknown): Properties[] => (Array.isArray(v) ? v.filte
 /** The store's own keys of `source`. */
 function custom(source: Properties | undefined): Properties {
   const out: Properties = {};
-  for (const k in source) if (!KNOWN.includes(k) && kept(source[k])) out[k] = source[k];
+  for (const k in source) if (!KNOWN.includes(k) && k != '__proto__' && kept(source[k])) out[k] = source[k];
   return out;
 }
 
@@ -50,7 +56,7 @@ function fields(p: CartItem): unknown[] {
   const price = money(p.price);
   const quantity = toNumber(p.quantity);
   const row = money(p.rowTotal);
-  return [p.id, p.sku, p.name, list(p.categories), p.imageUrl, p.url, p.brand, price, money(p.compareAtPrice), quantity,
+  return [text(p.id), text(p.sku), text(p.name), list(p.categories), text(p.imageUrl), text(p.url), text(p.brand), price, money(p.compareAtPrice), quantity,
     row === undefined && price !== undefined ? round(price * (quantity === undefined ? 1 : quantity)) : row];
 }
 
@@ -59,14 +65,14 @@ const refuse = (message: string) => {
 };
 
 function need<T extends Product>(p: T, metric: string): T {
-  if (!p || typeof p != 'object' || !(present(p.id) || present(p.sku))) refuse(metric + ': the product has no id or sku');
+  if (!p || typeof p != 'object' || !(scalar(p.id) || scalar(p.sku))) refuse(metric + ': the product has no id or sku');
   return p;
 }
 
 const payload = (metric: string, properties: Properties, value: unknown, currency: unknown, uniqueId?: string) =>
   put({ metric, properties }, 'value valueCurrency uniqueId', [
     value,
-    typeof currency == 'string' ? currency.toUpperCase() : '',
+    typeof currency == 'string' && /^[a-z]{3}$/i.test(currency) ? currency.toUpperCase() : '',
     uniqueId,
   ]) as unknown as TrackPayload;
 
@@ -104,7 +110,7 @@ export function addedToCart(item: CartItem, cart = {} as Cart): TrackPayload {
 export function startedCheckout(cart: Cart, now = Date.now()): TrackPayload {
   if (!cart || typeof cart != 'object') refuse('Started Checkout needs a cart object');
   const items = objects(cart.items);
-  const id = present(cart.id) ? `${cart.id}_${Math.floor(now / 1000)}` : undefined;
+  const id = scalar(cart.id) ? `${cart.id}_${Math.floor(now / 1000)}` : undefined;
   const props = put(custom(cart), '$event_id Categories', [id, list(cart.categories || items.map((i) => i.categories))]);
   return payload('Started Checkout', props, cartProps(props, cart, items, items), cart.currency, id);
 }
