@@ -35,8 +35,8 @@ const leaseMs = 15e3;
 // What browsers allow in flight from keepalive requests, less some room.
 const keepaliveBudget = 64e3;
 
-// One outbox per origin, served head first by one request at a time, whichever tab holds the head's
-// lease: strict order, and the tabs of an origin share one pace.
+// One outbox per page (see outbox.ts), served head first by one request at a time: strict order per page.
+// A page sends only its own records, and those it adopted from pages gone.
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { log, companyId } = options;
   const random = options.random || Math.random;
@@ -52,6 +52,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = Infinity;
   let active: Promise<void> | undefined;
+  let ticked: boolean | undefined;
+  let warned: boolean | undefined;
+  let stopped: boolean | undefined;
 
   const save = () => {
     const list = outbox.read();
@@ -63,26 +66,26 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
       outbox.write(list);
     }
+    // While records wait, a tick every 3 s at least: it refreshes the outbox's heartbeat.
+    if (list.length) wake(3e3);
     return list;
   };
 
-  const take = (list: Rec[], i: number, now: number) => {
-    const r = (list[i] = Object.assign({}, list[i], { lease: { tab, until: now + leaseMs } }));
+  const take = (r: Rec, lease: number, now: number) => {
     pacer.note(r.endpoint, now);
-    return r;
+    return Object.assign({}, r, { lease });
   };
 
-  // How long `r` must still wait: for another page's lease, its backoff, or its endpoint's pace.
-  const wait = (r: Rec, now: number) =>
-    Math.max(r.lease ? r.lease.until - now : 0, r.at - now, pacer.wait(r.endpoint, now));
+  // How long `r` must still wait: for the answer to an earlier try, its backoff, or its endpoint's pace.
+  const wait = (r: Rec, now: number) => Math.max((r.lease || 0) - now, r.at - now, pacer.wait(r.endpoint, now));
 
   const settle = (r: Rec, { status, retryAfter: after, errors }: Reply) => {
     const list = outbox.read();
     const i = list.findIndex((x) => x.id == r.id);
     const rec = list[i];
     const ok = status > 199 && status < 300;
-    // Gone (cleared, capped, sent by another tab), or another tab took it over after our lease ran out.
-    if (!rec || (!ok && (rec.lease || {}).tab != tab)) return;
+    // Gone (cleared, capped, adopted by another page), or a failure of a try since superseded.
+    if (!rec || (!ok && rec.lease != r.lease)) return;
     const retry = !status || status == 429 || status > 499;
     const tries = rec.tries + 1;
     if (ok || !retry || tries >= maxTries) {
@@ -120,11 +123,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const head = list[0];
     const id = companyId();
     const now = Date.now();
+    // After the first tick, so that an account command queued before the script loaded has run.
+    if (head && !id && ticked && !warned) {
+      warned = true;
+      log.error('no company_id set: requests wait until klaviyo.account("…") is called');
+    }
     // No company id yet: hold everything; the next send or flush looks again.
-    if (!head || !id) return Infinity;
+    if (!head || !id || stopped) return Infinity;
     const ms = wait(head, now);
     if (ms > 0) return ms;
-    const r = take(list, 0, now);
+    const r = (list[0] = take(head, now + leaseMs, now));
     outbox.write(list);
     return [r, id];
   };
@@ -142,6 +150,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const pump = () => (active ||= drain());
 
   const tick = () => {
+    ticked = true;
     due = Infinity;
     delivery.flush();
   };
@@ -156,30 +165,56 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   // The page may be going away: send what may go now and fits the keepalive budget, head first. Records
-  // stay in the outbox until answered; if the answer is lost, the next page load sends them again and
-  // unique_id keeps that harmless.
-  const unload = () => {
-    const list = save();
+  // stay in the outbox until answered. On pagehide (gone), the page will not live to hear the answers: what
+  // it sends, and what is in flight, gets a lease of 1 s only, and its key is released, so that the next
+  // page adopts them at once and sends them again unless confirmed (unique_id keeps that harmless).
+  const unload = (gone?: boolean) => {
     const id = companyId();
     const now = Date.now();
+    const lease = now + (gone ? 1e3 : leaseMs);
     const batch: [Rec, string, number][] = [];
     let budget = keepaliveBudget - kept;
-    for (let i = 0, r; id && (r = list[i]); i++) {
-      if (flying.has(r.id)) continue;
-      if (wait(r, now) > 0) break;
-      const body = JSON.stringify(r.body);
-      const size = new Blob([body]).size;
-      if (size > budget) break;
+    let full = !id || stopped;
+    const list = save();
+    list.forEach((r, i) => {
+      // Already sent, awaiting an answer (here, or to a page gone): passed over, not waited for.
+      if (flying.has(r.id)) {
+        if (gone) list[i] = Object.assign({}, r, { lease });
+        return;
+      }
+      if (r.lease! > now) return;
+      const body = full || wait(r, now) > 0 ? '' : JSON.stringify(r.body);
+      const size = body ? new Blob([body]).size : 0;
+      if (!body || size > budget) return (full = true);
       budget -= size;
-      batch.push([take(list, i, now), body, size]);
-    }
-    if (!batch.length) return;
-    outbox.write(list);
+      batch.push([(list[i] = take(r, lease, now)), body, size]);
+    });
+    gone ? outbox.release(true) : batch.length && outbox.write(list);
     return Promise.all(batch.map(([r, body, size]) => deliver(r, id!, body, size)));
   };
 
   const onHide = (event: Event) => {
-    if (event.type == 'pagehide' || document.visibilityState == 'hidden') delivery.flush({ keepalive: true });
+    try {
+      if (event.type == 'pagehide' || document.visibilityState == 'hidden') unload(event.type == 'pagehide').catch(() => {});
+    } catch {}
+  };
+
+  // Back from the bfcache: the key was released and may have been adopted meanwhile.
+  const onShow = (event: Event) => {
+    if ((event as PageTransitionEvent).persisted) outbox.release(false), wake(0);
+  };
+
+  // Another page released its key: adopt it now, not at the next scan.
+  const onStorage = (event: Event) => {
+    if (/^{"alive":0,/.test((event as StorageEvent).newValue || '')) outbox.adopt(), wake(0);
+  };
+
+  const listen = (on: boolean) => {
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    window[method]('pagehide', onHide);
+    window[method]('pageshow', onShow);
+    window[method]('storage', onStorage);
+    document[method]('visibilitychange', onHide);
   };
 
   const delivery: Delivery = {
@@ -202,17 +237,19 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     pending: () => fresh.length + outbox.read().length,
     stop() {
       clearTimeout(timer);
-      // No timer is ever due before -Infinity: wake() stays quiet from now on.
+      // No timer is ever due before -Infinity: wake() stays quiet from now on; a drain running ends.
       due = -Infinity;
-      window.removeEventListener('pagehide', onHide);
-      document.removeEventListener('visibilitychange', onHide);
+      stopped = true;
+      // What is left is for the next page to adopt.
+      save();
+      outbox.release(true);
+      listen(false);
     },
   };
 
   // Never unload/beforeunload: they keep pages out of the back/forward cache.
   try {
-    window.addEventListener('pagehide', onHide);
-    document.addEventListener('visibilitychange', onHide);
+    listen(true);
   } catch {}
   // Resume what earlier page loads left pending.
   wake(0);

@@ -12,44 +12,68 @@ export interface Rec {
   tries: number;
   /** Not before this time (ms). */
   at: number;
-  /** The page sending it, until when: other pages leave it alone meanwhile. */
-  lease?: { tab: string; until: number };
+  /** Sent, and awaiting its answer until this time (ms): meanwhile it is not sent again. */
+  lease?: number;
 }
 
 export interface Outbox {
   /**
-   * The shared list, read again from storage (parsed only when it changed). Edit the list, then `write` it;
-   * records themselves are never edited but replaced, so unchanged ones keep their cached serialization.
+   * This page's records (held in memory, written through to its own key), after adopting those of pages
+   * gone. Edit the list, then `write` it; records are never edited but replaced, so unchanged ones keep
+   * their cached serialization.
    */
   read(): Rec[];
   write(list: Rec[]): void;
+  /** Takes over the records of pages gone (released, or silent for 10 s). */
+  adopt(): void;
+  /** true: the page is going away, its key is for the next page to adopt. false: it came back (bfcache). */
+  release(gone: boolean): void;
+  /** Drops every page's records: the visitor opted out on this device. */
   clear(): void;
 }
 
-type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
-const key = '__kla_outbox';
+// Each page writes only its own key, `__kla_outbox.<page>`: {"alive":<ms, 0 once released>,"records":[…]}.
+// localStorage is synced between tab processes asynchronously, so a key two pages rewrote would lose
+// whatever the last writer had not seen. Another page's key is only ever removed after its records were
+// copied (adopted), and only once its owner is gone. The legacy shared key `__kla_outbox` is adopted too.
+const prefix = '__kla_outbox';
 
 const memory = (): Store => {
-  let value: string | null = null;
-  return { getItem: () => value, setItem: (_, v) => (value = v), removeItem: () => (value = null) };
+  const map = new Map<string, string>();
+  return {
+    getItem: (k) => (map.has(k) ? map.get(k)! : null),
+    setItem: (k, v) => map.set(k, v),
+    removeItem: (k) => map.delete(k),
+    key: (i) => [...map.keys()][i],
+    get length() {
+      return map.size;
+    },
+  };
 };
 
 // storage: undefined = localStorage when it works, null = memory.
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   let store: Store | null | undefined = storage === undefined ? storage : storage || memory();
-  let raw: string | null | undefined;
+  const name = () => `${prefix}.${Math.random().toString(36).slice(2)}`;
+  let own = name();
+  // What our key holds, as last written (null: no key), and when.
+  let raw: string | null = null;
+  let wrote = 0;
   let list: Rec[] = [];
+  let gone = false;
+  let scan = 0;
   const json = new WeakMap<Rec, string>();
 
   // Private mode, a full quota, a disabled or throwing localStorage: keep going in memory, and say so once.
   const fallBack = (): Store => {
     log.debug('localStorage unavailable: pending requests kept in memory only');
     try {
-      store!.removeItem(key);
+      store!.removeItem(own);
     } catch {}
     store = memory();
-    if (raw) store.setItem(key, raw); // what this page already read stays pending
+    if (raw) store.setItem(own, raw); // what this page holds stays pending
     return store;
   };
   if (!store) {
@@ -83,40 +107,85 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       // Always printed: the store owner is losing data and must see it.
       log.error(`outbox full: dropped the ${drop} oldest pending requests`);
     }
-    const value = `[${parts.slice(drop)}]`;
+    wrote = Date.now();
+    // Nothing pending: no key, nothing to adopt, no heartbeat.
+    const value = records.length ? `{"alive":${gone ? 0 : wrote},"records":[${parts.slice(drop)}]}` : null;
+    const put = (s: Store) => (value ? s.setItem(own, value) : s.removeItem(own));
     try {
-      store!.setItem(key, value);
+      put(store!);
     } catch {
-      fallBack().setItem(key, value);
+      put(fallBack());
     }
     raw = value;
     list = records;
   };
 
+  // Every page's key (and the legacy one), ours included.
+  const keys = () => {
+    const found: string[] = [];
+    try {
+      for (let i = store!.length, k; i--; ) if ((k = store!.key(i)) && k.startsWith(prefix)) found.push(k);
+    } catch {}
+    return found;
+  };
+
+  // Moves into our key the records of every page gone, and `also`'s; orphans go first: they are older.
+  const adopt = (also?: string) => {
+    const now = Date.now();
+    let taken: Rec[] = [];
+    scan = now + 5e3;
+    try {
+      for (const k of keys()) {
+        const value = k != own && store!.getItem(k);
+        const alive = /^{"alive":(\d+)/.exec(value || '');
+        if (value && (k == also || !alive || now - +alive[1] > 1e4)) {
+          try {
+            const parsed = JSON.parse(value);
+            taken = taken.concat(Array.isArray(parsed) ? parsed : parsed.records || []);
+          } catch {}
+          store!.removeItem(k);
+        }
+      }
+    } catch {}
+    if (taken.length) write(taken.concat(list));
+  };
+
+  const release = (on: boolean) => {
+    const old = own;
+    if ((gone = on)) return write(list);
+    // Back from the bfcache, or awake again: under a new key, with what is left of the old one, if
+    // anything; what another page adopted meanwhile is its to send now.
+    own = name();
+    raw = null;
+    list = [];
+    adopt(old);
+  };
+
   return {
     read() {
-      let value: string | null;
+      const now = Date.now();
       try {
-        value = store!.getItem(key);
+        // Our key removed: another tab cleared the outbox (opt-out), or adopted it while we were silent.
+        if (raw && store!.getItem(own) == null) list = [];
       } catch {
         fallBack();
-        return list;
       }
-      if (value !== raw) {
-        raw = value;
-        list = [];
-        try {
-          const parsed = JSON.parse(value!);
-          if (Array.isArray(parsed)) list = parsed;
-        } catch {}
-      }
+      // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours are moved to a new one.
+      if (!gone && list.length && now - wrote > 8e3) release(false);
+      if (now >= scan) adopt();
+      // The heartbeat: other pages leave a key alone while it is fresher than 10 s.
+      if (!gone && list.length && now - wrote > 2e3) write(list);
       return list;
     },
     write,
+    adopt,
+    release,
     clear() {
-      try {
-        store!.removeItem(key);
-      } catch {}
+      for (const k of keys()) {
+        try {
+          store!.removeItem(k);
+        } catch {}
+      }
       raw = null;
       list = [];
     },

@@ -49,7 +49,7 @@ describe('fold', () => {
     expect(fold(base(), { ...rec(event('ada', 'a2')), uid: undefined })).toBe(false);
     expect(fold({ ...base(), uid: undefined }, rec(event('ada', 'a2')))).toBe(false);
     expect(fold({ ...base(), tries: 1 }, rec(event('ada', 'a2')))).toBe(false);
-    expect(fold({ ...base(), lease: { tab: 'x', until: 1 } }, rec(event('ada', 'a2')))).toBe(false);
+    expect(fold({ ...base(), lease: 1 }, rec(event('ada', 'a2')))).toBe(false);
     expect(fold(undefined, rec(event('ada', 'a2')))).toBe(false);
   });
 

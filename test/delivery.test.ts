@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createDelivery, type Delivery, type DeliveryOptions } from '../src/delivery';
-import { accepted, event, fakeApi, mapStorage, profile, reply, spyLog, uniqueIds, type Hit } from './helpers/fake-api';
+import { accepted, event, fakeApi, laggedStorages, mapStorage, profile, reply, spyLog, uniqueIds, type Hit } from './helpers/fake-api';
 
 const key = '__kla_outbox';
 let made: Delivery[] = [];
@@ -40,7 +40,16 @@ function setup(options: Partial<DeliveryOptions> & { api?: ReturnType<typeof fak
   return { delivery, api, log, storage, run };
 }
 
-const stored = (storage: Storage | null) => JSON.parse(storage!.getItem(key) ?? '[]');
+// Every page's outbox key (and the legacy one).
+const keys = (storage: Storage) =>
+  Array.from({ length: storage.length }, (_, i) => storage.key(i)!).filter((k) => k.startsWith(key));
+const held = (storage: Storage, k: string) => {
+  const value = JSON.parse(storage.getItem(k)!);
+  return Array.isArray(value) ? value : value.records;
+};
+/** Every record pending in `storage`, whichever page holds it. */
+const stored = (storage: Storage | null): any[] => keys(storage!).flatMap((k) => held(storage!, k));
+const alive = (storage: Storage) => keys(storage).map((k) => JSON.parse(storage.getItem(k)!).alive);
 
 // Most requests in any window of `ms` (hit times in order).
 const most = (hits: Hit[], ms: number) => {
@@ -234,29 +243,65 @@ describe('delivery', () => {
     expect(stored(storage)).toEqual([]);
   });
 
-  test('a record leased by a page that died waits for the lease to run out', async () => {
+  test('pagehide: what is sent, and what is in flight, gets a 1 s lease; the next page sends it again after 1 s, not 15 s', async () => {
     const storage = mapStorage();
     const { delivery, api } = setup({ storage, api: fakeApi(() => 'hang') });
     delivery.send(event('ada', 'a1'));
-    window.dispatchEvent(new Event('pagehide'));
-    expect(api.hits).toHaveLength(1);
-    delivery.stop();
-    expect(stored(storage)[0].lease.until).toBe(Date.now() + 15_000);
+    await vi.advanceTimersByTimeAsync(0); // a1 in flight, by the ordinary path
+    delivery.send(event('bob', 'b1'));
+    window.dispatchEvent(new Event('pagehide')); // b1 by keepalive
+    expect(api.hits.map((h) => [uniqueIds(h)[0], h.keepalive])).toEqual([['a1', false], ['b1', true]]);
+    expect(stored(storage).map((r) => r.lease)).toEqual([Date.now() + 1000, Date.now() + 1000]);
+    expect(alive(storage)).toEqual([0]); // released
     const next = setup({ storage });
-    await next.run(14_000);
+    next.delivery.send(event('cy', 'c1'));
+    await next.run(900);
     expect(next.api.hits).toHaveLength(0);
-    await next.run(2000);
-    expect(next.api.hits.map(uniqueIds)).toEqual([['a1']]);
+    await next.run(200);
+    expect(next.api.hits.map(uniqueIds)).toEqual([['a1'], ['b1'], ['c1']]);
+    expect(stored(storage)).toEqual([]);
+    expect(api.hits).toHaveLength(2);
   });
 
-  test('two tabs over one storage send each record exactly once', async () => {
+  test('pagehide right after adopting records still leased (sent by the page before): they do not hold up the keepalive flush', async () => {
     const storage = mapStorage();
-    const a = setup({ storage, api: fakeApi(undefined, 40) });
-    const b = setup({ storage, api: fakeApi(undefined, 70) });
+    const first = setup({ storage, api: fakeApi(() => 'hang') });
+    first.delivery.send(event('ada', 'a1'));
+    window.dispatchEvent(new Event('pagehide'));
+    first.delivery.stop();
+    const next = setup({ storage, api: fakeApi(() => 'hang') });
+    await vi.advanceTimersByTimeAsync(0);
+    next.delivery.send(event('bob', 'b1'));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(next.api.hits).toHaveLength(0);
+    window.dispatchEvent(new Event('pagehide'));
+    expect(next.api.hits.map((h) => [uniqueIds(h)[0], h.keepalive])).toEqual([['b1', true]]);
+  });
+
+  test('visibilitychange to hidden (the page may stay): keepalive under the usual 15 s lease, key kept', async () => {
+    const storage = mapStorage();
+    const { delivery } = setup({ storage, api: fakeApi(() => 'hang') });
+    delivery.send(event('ada', 'a1'));
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(stored(storage)[0].lease).toBe(Date.now() + 15_000);
+    expect(alive(storage)).toEqual([Date.now()]);
+  });
+
+  test.each([
+    ['one storage', () => { const s = mapStorage(); return [s, s]; }],
+    // As Chromium syncs localStorage between tab processes: a read-modify-write of one shared key loses records.
+    ['storage synced between tabs 50 ms late', () => laggedStorages(2, 50)],
+  ])('two tabs over %s: each sends its own records, each exactly once', async (_, storages) => {
+    const [one, two] = storages();
+    const a = setup({ storage: one, api: fakeApi(undefined, 40) });
+    const b = setup({ storage: two, api: fakeApi(undefined, 70) });
     const sent: string[] = [];
+    const byB: string[] = [];
     for (let i = 0; i < 60; i++) {
       const request = event(`v${i % 7}`, `u${i}`);
       sent.push(`u${i}`);
+      if (!(i % 3)) byB.push(`u${i}`);
       (i % 3 ? a : b).delivery.send(request);
       if (i % 10 == 0) await vi.advanceTimersByTimeAsync(25);
     }
@@ -266,7 +311,115 @@ describe('delivery', () => {
     const delivered = [...a.api.hits, ...b.api.hits].flatMap(uniqueIds);
     expect(delivered.sort()).toEqual(sent.sort());
     expect(new Set(delivered).size).toBe(delivered.length);
+    expect(b.api.hits.flatMap(uniqueIds).sort()).toEqual(byB.sort());
+    expect(stored(one)).toEqual([]);
+    expect(stored(two)).toEqual([]);
+  });
+
+  test('a page that went silent (crashed): its records are adopted after 10 s and sent once; a live page is left alone', async () => {
+    const storage = mapStorage();
+    const dead = setup({ storage: mapStorage(), companyId: () => undefined });
+    dead.delivery.send(profile('ada'));
+    dead.delivery.send(event('ada', 'a1'));
+    await dead.run();
+    // The crashed page's key, as it left it: no release, no heartbeat from now on.
+    const [deadKey] = keys(dead.storage!);
+    storage.setItem(deadKey, dead.storage!.getItem(deadKey)!);
+    dead.delivery.clear();
+    dead.delivery.stop();
+    let id: string | undefined;
+    const other = setup({ storage, companyId: () => id });
+    other.delivery.send(event('eve', 'e1'));
+    await other.run(9000);
+    expect(keys(storage)).toContain(deadKey);
+    await other.run(3000);
+    expect(keys(storage)).not.toContain(deadKey);
+    id = 'AbC123';
+    await other.run();
+    expect(other.api.hits.map((h) => [h.endpoint, uniqueIds(h)])).toEqual([['profiles', []], ['events', ['a1']], ['events', ['e1']]]);
+    // A live page, silent on the network (no company id) but with its heartbeat, keeps its record.
+    const live = setup({ storage, companyId: () => undefined });
+    live.delivery.send(event('fay', 'f1'));
+    other.delivery.send(event('eve', 'e2'));
+    await other.run(60_000);
+    expect(other.api.hits.flatMap(uniqueIds)).toEqual(['a1', 'e1', 'e2']);
+    expect(stored(storage).map((r) => r.uid)).toEqual(['f1']);
+    expect(Date.now() - alive(storage)[0]).toBeLessThanOrEqual(3000);
+  });
+
+  test('a page that comes back from the bfcache after its records were adopted does not send them again', async () => {
+    const storage = mapStorage();
+    const page = setup({ storage, companyId: () => undefined });
+    page.delivery.send(event('ada', 'a1'));
+    page.delivery.send(event('bob', 'b1'));
+    await page.run();
+    window.dispatchEvent(new Event('pagehide'));
+    const next = setup({ storage });
+    await next.run();
+    expect(next.api.hits.flatMap(uniqueIds)).toEqual(['a1', 'b1']);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    await page.run(60_000);
+    expect(page.delivery.pending()).toBe(0);
+    expect(page.api.hits).toHaveLength(0);
+    expect(next.api.hits).toHaveLength(2);
+  });
+
+  test('a page back from the bfcache before anyone adopted its records sends them itself, once', async () => {
+    const storage = mapStorage();
+    let id: string | undefined;
+    const page = setup({ storage, companyId: () => id });
+    page.delivery.send(event('ada', 'a1'));
+    await page.run();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(alive(storage)).toEqual([0]);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    expect(alive(storage)).toEqual([Date.now()]); // under a new key, alive again
+    id = 'AbC123';
+    await page.run(60_000);
+    expect(page.api.hits.flatMap(uniqueIds)).toEqual(['a1']);
     expect(stored(storage)).toEqual([]);
+  });
+
+  test('adopts the legacy shared outbox key', async () => {
+    const storage = mapStorage();
+    const old = setup({ storage: mapStorage(), companyId: () => undefined });
+    old.delivery.send(event('ada', 'a1'));
+    await old.run();
+    storage.setItem(key, JSON.stringify(stored(old.storage).map((r) => Object.assign(r, { lease: { tab: 'x', until: Date.now() - 1 } }))));
+    const next = setup({ storage });
+    await next.run();
+    expect(next.api.hits.flatMap(uniqueIds)).toEqual(['a1']);
+    expect(keys(storage)).toEqual([]);
+  });
+
+  test('no company id: one error, after the first tick (a queued account() may come first), never before', async () => {
+    let id: string | undefined;
+    const { delivery, log, api, run } = setup({ companyId: () => id });
+    delivery.send(event());
+    await delivery.flush();
+    expect(log.error).not.toHaveBeenCalled();
+    await run(60_000);
+    expect(log.error).toHaveBeenCalledTimes(1);
+    expect(log.error.mock.calls[0][0]).toBe('no company_id set: requests wait until klaviyo.account("…") is called');
+    id = 'AbC123';
+    await run();
+    expect(api.hits).toHaveLength(1);
+    const early = setup({ companyId: () => id });
+    early.delivery.send(event());
+    await early.run();
+    expect(early.log.error).not.toHaveBeenCalled();
+  });
+
+  test('stop() ends a drain already running: nothing is sent after it', async () => {
+    const { delivery, api } = setup({ api: fakeApi(undefined, 100) });
+    for (let i = 0; i < 5; i++) delivery.send(profile(`v${i}`));
+    await vi.advanceTimersByTimeAsync(150);
+    const before = api.hits.length;
+    expect(before).toBeGreaterThan(0);
+    delivery.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(api.hits.length).toBe(before + 0);
+    expect(delivery.pending()).toBeLessThan(5);
   });
 
   test('falls back to memory when storage is full, and still delivers', async () => {
@@ -282,14 +435,21 @@ describe('delivery', () => {
     expect(log.debug).toHaveBeenCalledTimes(1);
   });
 
-  test('clear() drops everything pending', async () => {
+  test("clear() drops everything pending: this page's, other pages' and the legacy key", async () => {
     const { delivery, api, storage, run } = setup({ companyId: () => undefined });
+    const other = setup({ storage, companyId: () => undefined });
+    other.delivery.send(event());
     delivery.send(event());
     await run();
+    storage!.setItem(key, '[]');
+    storage!.setItem('unrelated', '1');
     delivery.send(event());
+    expect(keys(storage!)).toHaveLength(3);
     delivery.clear();
     expect(delivery.pending()).toBe(0);
-    expect(storage!.getItem(key)).toBeNull();
+    expect(other.delivery.pending()).toBe(0);
+    expect(keys(storage!)).toEqual([]);
+    expect(storage!.getItem('unrelated')).toBe('1');
     await run(10_000);
     expect(api.hits).toHaveLength(0);
   });
@@ -319,7 +479,7 @@ describe('leaving the page', () => {
     page.delivery.stop();
 
     const next = setup({ storage });
-    await next.run(16_000);
+    await next.run(1000);
     await next.run(1000);
     expect(next.api.hits.flatMap(uniqueIds)).toEqual(uids);
     expect(stored(storage)).toEqual([]);
@@ -345,7 +505,7 @@ describe('leaving the page', () => {
     const offWindow = vi.spyOn(window, 'removeEventListener');
     const { delivery } = setup();
     const added = [...onWindow.mock.calls, ...onDocument.mock.calls].map((c) => c[0]);
-    expect(added.sort()).toEqual(['pagehide', 'visibilitychange']);
+    expect(added.sort()).toEqual(['pagehide', 'pageshow', 'storage', 'visibilitychange']);
     expect(added).not.toContain('unload');
     expect(added).not.toContain('beforeunload');
     delivery.stop();

@@ -3,6 +3,11 @@ import { createOutbox, type Rec } from '../src/outbox';
 import { mapStorage, spyLog } from './helpers/fake-api';
 
 const key = '__kla_outbox';
+// This page's key and what it holds (the only outbox key in `storage` in these tests).
+const own = (storage: Storage) => {
+  const k = Array.from({ length: storage.length }, (_, i) => storage.key(i)!).find((k) => k.startsWith(key))!;
+  return { k, value: k ? JSON.parse(storage.getItem(k)!) : undefined };
+};
 
 const rec = (n: number, properties: Record<string, unknown> = {}): Rec => ({
   id: `t.${n}`,
@@ -19,31 +24,86 @@ afterEach(() => {
 });
 
 describe('outbox', () => {
-  test('round-trips records through storage', () => {
+  test('writes its own key, {alive, records}, and no key when empty', () => {
     const storage = mapStorage();
     const outbox = createOutbox(spyLog(), storage);
     outbox.write([rec(1), rec(2)]);
-    expect(JSON.parse(storage.getItem(key)!)).toEqual([rec(1), rec(2)]);
-    expect(createOutbox(spyLog(), storage).read()).toEqual([rec(1), rec(2)]);
+    const { k, value } = own(storage);
+    expect(k).toMatch(/^__kla_outbox\.[a-z0-9]+$/);
+    expect(value).toEqual({ alive: expect.any(Number), records: [rec(1), rec(2)] });
+    expect(Date.now() - value.alive).toBeLessThan(1000);
+    outbox.write([]);
+    expect(storage.length).toBe(0);
   });
 
-  test('parses only when storage changed, and sees what another tab wrote', () => {
+  test('reads from memory, never parsing its own key again; leaves a live page alone', () => {
     const storage = mapStorage();
     const outbox = createOutbox(spyLog(), storage);
     outbox.write([rec(1)]);
     const parse = vi.spyOn(JSON, 'parse');
     expect(outbox.read()).toBe(outbox.read());
     expect(parse).not.toHaveBeenCalled();
-    createOutbox(spyLog(), storage).write([rec(1), rec(2)]);
-    expect(outbox.read().map((r) => r.id)).toEqual(['t.1', 't.2']);
+    const other = createOutbox(spyLog(), storage);
+    expect(other.read()).toEqual([]);
+    other.write([rec(2)]);
+    expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
+    expect(storage.length).toBe(2);
   });
 
-  test('treats unreadable contents as empty', () => {
+  test('adopts a released key at once, a silent one after 10 s, and the legacy key; orphans first', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const storage = mapStorage();
+      const gone = createOutbox(spyLog(), storage);
+      gone.write([rec(1)]);
+      gone.release(true);
+      const silent = createOutbox(spyLog(), storage);
+      silent.write([rec(2)]);
+      storage.setItem(key, JSON.stringify([rec(3)]));
+      const outbox = createOutbox(spyLog(), storage);
+      outbox.write([rec(4)]);
+      expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.3', 't.4']);
+      vi.advanceTimersByTime(10_001);
+      outbox.adopt();
+      expect(outbox.read().map((r) => r.id)[0]).toBe('t.2');
+      expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.2', 't.3', 't.4']);
+      expect(storage.length).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('adopts unreadable contents as empty, removing them', () => {
     const storage = mapStorage();
     storage.setItem(key, '{not json');
+    storage.setItem(`${key}.x`, '{"a":1}');
     expect(createOutbox(spyLog(), storage).read()).toEqual([]);
-    storage.setItem(key, '{"a":1}');
-    expect(createOutbox(spyLog(), storage).read()).toEqual([]);
+    expect(storage.length).toBe(0);
+  });
+
+  test('back from the bfcache: under a new key with what was left, or with nothing if adopted meanwhile', () => {
+    const storage = mapStorage();
+    const outbox = createOutbox(spyLog(), storage);
+    outbox.write([rec(1)]);
+    const first = own(storage).k;
+    outbox.release(true);
+    expect(own(storage).value.alive).toBe(0);
+    outbox.release(false);
+    expect(own(storage).k).not.toBe(first);
+    expect(own(storage).value.alive).toBeGreaterThan(0);
+    expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
+    outbox.release(true);
+    expect(createOutbox(spyLog(), storage).read().map((r) => r.id)).toEqual(['t.1']);
+    outbox.release(false);
+    expect(outbox.read()).toEqual([]);
+  });
+
+  test('its key removed by another tab (clear): drops its records', () => {
+    const storage = mapStorage();
+    const outbox = createOutbox(spyLog(), storage);
+    outbox.write([rec(1)]);
+    createOutbox(spyLog(), storage).clear();
+    expect(outbox.read()).toEqual([]);
   });
 
   test('keeps at most 500 records, dropping the oldest with an error', () => {
@@ -63,7 +123,7 @@ describe('outbox', () => {
     const outbox = createOutbox(log, storage);
     const big = { note: 'x'.repeat(25_000) };
     outbox.write(Array.from({ length: 120 }, (_, i) => rec(i, big)));
-    expect(storage.getItem(key)!.length).toBeLessThanOrEqual(2.5e6);
+    expect(storage.getItem(own(storage).k)!.length).toBeLessThanOrEqual(2.5e6 + 40);
     const list = outbox.read();
     expect(list.length).toBeGreaterThan(90);
     expect(list.length).toBeLessThan(120);
@@ -74,7 +134,7 @@ describe('outbox', () => {
   test('uses localStorage by default', () => {
     const outbox = createOutbox(spyLog());
     outbox.write([rec(1)]);
-    expect(JSON.parse(localStorage.getItem(key)!)).toHaveLength(1);
+    expect(own(localStorage).value.records).toHaveLength(1);
   });
 
   test('null storage: memory, silently', () => {
@@ -82,7 +142,7 @@ describe('outbox', () => {
     const outbox = createOutbox(log, null);
     outbox.write([rec(1)]);
     expect(outbox.read()).toHaveLength(1);
-    expect(localStorage.getItem(key)).toBeNull();
+    expect(localStorage.length).toBe(0);
     expect(log.debug).not.toHaveBeenCalled();
   });
 
@@ -135,12 +195,14 @@ describe('outbox', () => {
     expect(log.error.mock.calls[0][0]).toMatch(/cannot be serialized/);
   });
 
-  test('clear empties storage', () => {
+  test('clear empties storage of every outbox key, its own and other pages\'', () => {
     const storage = mapStorage();
     const outbox = createOutbox(spyLog(), storage);
     outbox.write([rec(1)]);
+    createOutbox(spyLog(), storage).write([rec(2)]);
+    storage.setItem('other', 'x');
     outbox.clear();
-    expect(storage.getItem(key)).toBeNull();
+    expect(storage.length).toBe(1);
     expect(outbox.read()).toEqual([]);
   });
 });
@@ -155,6 +217,10 @@ test('a storage that starts throwing keeps what was already read, in memory', ()
     },
     setItem: (k: string, v: string) => void backing.set(k, v),
     removeItem: (k: string) => void backing.delete(k),
+    key: (i: number) => [...backing.keys()][i],
+    get length() {
+      return backing.size;
+    },
   } as unknown as Storage;
   const outbox = createOutbox({ debug() {}, warn() {}, error() {} }, storage);
   outbox.write([{ id: 'a', endpoint: 'events', body: { data: {} }, key: 'k', tries: 0, at: 0 }]);

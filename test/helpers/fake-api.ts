@@ -88,6 +88,34 @@ export function mapStorage(): Storage {
   };
 }
 
+/**
+ * One origin's localStorage as `count` tabs see it in Chromium: each tab reads and writes its own copy at
+ * once; what it writes reaches the other tabs `lag` ms later (setTimeout: fake timers drive it).
+ */
+export function laggedStorages(count: number, lag = 50): Storage[] {
+  const views = Array.from({ length: count }, () => mapStorage());
+  return views.map((view) => {
+    const later = (change: (other: Storage) => void) =>
+      setTimeout(() => views.forEach((other) => other != view && change(other)), lag);
+    return {
+      get length() {
+        return view.length;
+      },
+      key: (i) => view.key(i),
+      getItem: (k) => view.getItem(k),
+      setItem(k, v) {
+        view.setItem(k, v);
+        later((other) => other.setItem(k, v));
+      },
+      removeItem(k) {
+        view.removeItem(k);
+        later((other) => other.removeItem(k));
+      },
+      clear: () => view.clear(),
+    };
+  });
+}
+
 export function spyLog() {
   const log = { debug: vi.fn(), warn: vi.fn(), error: vi.fn() } satisfies Logger;
   return log;
