@@ -183,3 +183,41 @@ test('data-hold-anonymous: events before identification are sent once the visito
     { metric: 'Viewed Product', properties: { ProductID: 'held-1' }, profile: { email: 'late@mailbox.org' } },
   ]);
 });
+
+test('in iframes: same-site frames share the visitor; a cross-site frame, where a Lax cookie cannot be set, still identifies and tracks for its page', async ({ emulator, site }) => {
+  const frame = `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}`;
+  const shop = await site({
+    '/frame': frame,
+    '/same': `<!doctype html><iframe src="/frame"></iframe>`,
+  });
+  const port = new URL(shop.url).port;
+  shop.pages['/cross'] = `<!doctype html><iframe src="http://checkout.other.example:${port}/frame"></iframe>`;
+  const browser = await chromium.launch({
+    executablePath: await chromiumPath(),
+    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.example 127.0.0.1'],
+  });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+
+    await page.goto(`http://www.shop.example:${port}/same`);
+    const same = page.frames()[1];
+    await same.waitForFunction(() => (window as any)._learnq && !Array.isArray((window as any)._learnq));
+    await same.evaluate(() => (window as any).klaviyo.identify({ email: 'framed@mailbox.org' }));
+    expect((await context.cookies()).find((c) => c.name === '__kla_id')?.domain).toBe('.shop.example');
+
+    await page.goto(`http://www.shop.example:${port}/cross`);
+    const cross = page.frames()[1];
+    await cross.waitForFunction(() => (window as any)._learnq && !Array.isArray((window as any)._learnq));
+    await cross.evaluate(() => (window as any).klaviyo.identify({ email: 'cross@mailbox.org' }));
+    expect((await context.cookies(`http://checkout.other.example:${port}`)).map((c) => c.name)).not.toContain('__kla_id');
+    expect(await cross.evaluate(() => (window as any)._learnq.isIdentified())).toBe(true);
+    expect(await cross.evaluate(() => (window as any).klaviyo.track('Viewed Product', { ProductID: 'x' }))).toBe(true);
+    await expect.poll(() => accepted(emulator).filter((r: any) => r.profile && r.profile.email === 'cross@mailbox.org').length).toBe(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
