@@ -117,13 +117,13 @@ describe('outbox', () => {
     expect(log.error.mock.calls[0][0]).toMatch(/outbox full: dropped the 3 oldest/);
   });
 
-  test('keeps about 2.5 M characters at most, dropping the oldest with an error', () => {
+  test('keeps about 4 M characters at most, dropping the oldest with an error', () => {
     const log = spyLog();
     const storage = mapStorage();
     const outbox = createOutbox(log, storage);
-    const big = { note: 'x'.repeat(25_000) };
+    const big = { note: 'x'.repeat(40_000) };
     outbox.write(Array.from({ length: 120 }, (_, i) => rec(i, big)));
-    expect(storage.getItem(own(storage).k)!.length).toBeLessThanOrEqual(2.5e6 + 40);
+    expect(storage.getItem(own(storage).k)!.length).toBeLessThanOrEqual(4e6 + 40);
     const list = outbox.read();
     expect(list.length).toBeGreaterThan(90);
     expect(list.length).toBeLessThan(120);
