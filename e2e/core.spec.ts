@@ -4,6 +4,10 @@ import { accepted, expect, test } from './fixtures';
 import { publishedStubSource, stubSource } from './servers';
 
 const KEY = 'AbC123';
+
+/** A browser of its own in which `hosts` (e.g. `*.shop.example`) resolve to 127.0.0.1: real domains for cookies. */
+const launchResolving = async (hosts: string) =>
+  chromium.launch({ executablePath: await chromiumPath(), args: [...CHROMIUM_FLAGS, `--host-resolver-rules=MAP ${hosts} 127.0.0.1`] });
 const tag = (api: string, extra = '') =>
   `<script async src="/klaviyo-lite.js?company_id=${KEY}" data-api-base="${api}" data-debug ${extra}></script>`;
 
@@ -132,10 +136,7 @@ test('the identity cookie goes on the widest domain, so login.shop.example and w
     '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}`,
   });
   const port = new URL(shop.url).port;
-  const browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.shop.example 127.0.0.1'],
-  });
+  const browser = await launchResolving('*.shop.example');
   try {
     const context = await browser.newContext();
     const login = await context.newPage();
@@ -192,10 +193,7 @@ test('in iframes: same-site frames share the visitor; a cross-site frame, where 
   });
   const port = new URL(shop.url).port;
   shop.pages['/cross'] = `<!doctype html><iframe src="http://checkout.other.example:${port}/frame"></iframe>`;
-  const browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP *.example 127.0.0.1'],
-  });
+  const browser = await launchResolving('*.example');
   try {
     const context = await browser.newContext();
     const page = await context.newPage();

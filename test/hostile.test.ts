@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient, type Client, type ClientOptions } from '../src/client';
 import { KlaviyoLiteError } from '../src/errors';
 import { clearCookies, cookieJson } from './helpers/client';
-import { fakeApi } from './helpers/fake-api';
+import { fakeApi, mapStorage } from './helpers/fake-api';
 
 const KEY = 'AbC123';
 const EMAIL = 'ada.lovelace@shop.example';
@@ -84,18 +84,7 @@ type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'clear' 
 /** window.localStorage and sessionStorage become `change(a working Map-backed storage)`. */
 function replaceStorage(change: (real: StorageLike) => StorageLike) {
   for (const name of ['localStorage', 'sessionStorage'] as const) {
-    const map = new Map<string, string>();
-    const real: StorageLike = {
-      get length() {
-        return map.size;
-      },
-      key: (i) => [...map.keys()][i] ?? null,
-      getItem: (k) => map.get(k) ?? null,
-      setItem: (k, v) => void map.set(k, String(v)),
-      removeItem: (k) => void map.delete(k),
-      clear: () => map.clear(),
-    };
-    const storage = change(real);
+    const storage = change(mapStorage());
     vi.spyOn(window, name, 'get').mockImplementation(() => storage as Storage);
   }
 }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { attributesOf, clearCookies, cookieJson, recordingClient } from './helpers/client';
+import { attributesOf, clearCookies, cookieJson, recordCookieWrites, recordingClient } from './helpers/client';
 
 beforeEach(clearCookies);
 
@@ -104,18 +104,10 @@ describe('identify', () => {
 
 describe('the __kla_id cookie attributes', () => {
   it('path=/, SameSite=Lax, 2 years, no Secure on http, no domain on a dotless host', async () => {
-    const { vi } = await import('vitest');
-    const written: string[] = [];
-    let proto = Object.getPrototypeOf(document);
-    while (!Object.getOwnPropertyDescriptor(proto, 'cookie')) proto = Object.getPrototypeOf(proto);
-    const descriptor = Object.getOwnPropertyDescriptor(proto, 'cookie')!;
-    const spy = vi.spyOn(document, 'cookie', 'set').mockImplementation((value: string) => {
-      written.push(value);
-      descriptor.set!.call(document, value);
-    });
+    const { written, restore } = recordCookieWrites();
     const { api } = recordingClient();
     await api.identify({ email: 'a@shop.example' });
-    spy.mockRestore();
+    restore();
     const line = written.find((c) => c.startsWith('__kla_id='))!;
     expect(line).toMatch(/; path=\//);
     expect(line).toMatch(/; sameSite=Lax/i);

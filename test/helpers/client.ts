@@ -40,3 +40,16 @@ export function cookieJson(name = '__kla_id') {
   const raw = Cookies.get(name);
   return raw ? JSON.parse(atob(raw)) : undefined;
 }
+
+/** Records every string the page assigns to document.cookie (they still reach the real cookie jar). */
+export function recordCookieWrites() {
+  let proto = Object.getPrototypeOf(document);
+  while (!Object.getOwnPropertyDescriptor(proto, 'cookie')) proto = Object.getPrototypeOf(proto);
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'cookie')!;
+  const written: string[] = [];
+  const spy = vi.spyOn(document, 'cookie', 'set').mockImplementation((value: string) => {
+    written.push(value);
+    descriptor.set!.call(document, value);
+  });
+  return { written, restore: () => spy.mockRestore() };
+}
