@@ -5,7 +5,7 @@ import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeI
 export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time: string): OutboundRequest['body'] {
   const attributes: Record<string, unknown> = {
     properties: event.properties,
-    time: event.time ?? time,
+    time: event.time || time,
     metric: { data: { type: 'metric', attributes: { name: event.metric } } },
     profile: { data: { type: 'profile', attributes: profile } },
   };
@@ -25,7 +25,7 @@ export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifi
   const subscriptions: Record<string, unknown> = {};
   for (const channel of channels) subscriptions[channel] = { marketing: { consent: 'SUBSCRIBED' } };
   const attributes: Record<string, unknown> = {
-    profile: { data: { type: 'profile', attributes: { ...profile, subscriptions } } },
+    profile: { data: { type: 'profile', attributes: Object.assign({}, profile, { subscriptions }) } },
   };
   if (typeof input.customSource == 'string' && input.customSource) attributes.custom_source = input.customSource.slice(0, 500);
   return {

@@ -9,7 +9,7 @@ try {
   const log = createLogger(() => config.debug);
   if (isLoaded(window)) log.debug('already loaded on this page: this copy stays idle');
   else {
-    const client = createClient({ ...config, log });
+    const client = createClient(Object.assign({ log }, config));
     installGlobals(window, client.api, client.isIdentified, log);
     log.debug('loaded', config);
   }

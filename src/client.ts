@@ -9,10 +9,10 @@ import { createHold } from './hold';
 import { createIdentity, randomId } from './identity';
 import { createLogger } from './log';
 import { clip, toNumber } from './number';
-import { identifiersOf, toProfile } from './profile';
+import { IDENTIFIERS, identifiersOf, toProfile } from './profile';
 import { localStore, sessionStore } from './storage';
 import type {
-  Callback, Config, IdentifyInput, KlaviyoLite, Logger, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
+  Callback, Cart, CartItem, Config, IdentifyInput, KlaviyoLite, Logger, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
 } from './types';
 import { isE164, isEmail, isMetricName, sanitize } from './validate';
 import { forgetViewedItems, rememberViewedItem } from './viewed';
@@ -33,17 +33,16 @@ export interface Client {
 }
 
 const noop = () => {};
-const profileKey = (ids: ProfileIdentifiers) => JSON.stringify([ids.email, ids.phone_number, ids.external_id, ids._kx]);
+const profileKey = (ids: ProfileIdentifiers) => JSON.stringify(IDENTIFIERS.map((key) => ids[key]));
 const isEmpty = (object: object) => !Object.keys(object).length;
 const fail = (code: KlaviyoLiteError['code'], message: string) => {
   throw new KlaviyoLiteError(code, message);
 };
 
 export function createClient(options: ClientOptions = {}): Client {
-  const config: Config = Object.assign(
-    { apiBase: DEFAULT_API_BASE, debug: false, dataLayer: false, holdAnonymous: false, respectGpc: false },
-    options,
-  );
+  // The other flags default to undefined: they are only ever tested for truth. debug stays false: a quiet
+  // logger call returns it, and sanitize() passes on what its warn() returns.
+  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
   const identity = createIdentity(config.cookieDomain);
@@ -52,13 +51,8 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
-    if (problem) {
-      log.error(
-        problem === 'private_key'
-          ? 'refused a private API key (pk_…): a browser may only hold the 6-character public key. Nothing is sent.'
-          : `"${id}" is not a public API key (6 letters and digits): nothing is sent until one is set`,
-      );
-    } else companyId = id as string;
+    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key, nothing is sent`);
+    else companyId = id as string;
     return problem;
   };
   if (config.companyId !== undefined) setAccount(config.companyId);
@@ -74,11 +68,11 @@ export function createClient(options: ClientOptions = {}): Client {
     const { metric } = payload;
     const properties = sanitize(payload.properties, log);
     let value = payload.value;
-    if (value !== undefined && !isFinite(value)) value = undefined;
+    if (!isFinite(value!)) value = undefined;
     if ('$value' in properties) {
       const coerced = toNumber(properties.$value);
       if (coerced === undefined) {
-        log.warn(`"${metric}": left out $value ${JSON.stringify(properties.$value)}: not a number`);
+        log.warn(`"${metric}": $value is not a number: left out`);
         delete properties.$value;
       } else if (value === undefined) value = properties.$value = coerced;
       else properties.$value = coerced;
@@ -94,7 +88,7 @@ export function createClient(options: ClientOptions = {}): Client {
     if (optedOut()) return drop(metric, 'visitor opted out');
     const ids = identity.identifiers();
     if (isEmpty(ids)) {
-      if (config.holdAnonymous && hold.add(event)) return log.debug(`held "${metric}" until the visitor is identified`), true;
+      if (config.holdAnonymous && hold.add(event)) return log.debug(`held "${metric}" until identify`), true;
       return drop(metric, 'visitor is not identified');
     }
     delivery.send({ endpoint: 'events', body: eventBody(event, ids, event.time!), profileKey: profileKey(ids), uniqueId: event.uniqueId });
@@ -114,7 +108,7 @@ export function createClient(options: ClientOptions = {}): Client {
       fail('no_identifier', `identify refused: no valid email, phone_number, external_id or _kx (${problems.join('; ') || 'none given'})`);
     }
     if (identity.remember(given)) {
-      log.warn('identify: another identifier than the stored one: treated as a new visitor (Klaviyo ignores identifier changes from the browser)');
+      log.warn('identify: not the stored identifier: a new visitor, as Klaviyo ignores identifier changes');
     }
     const attributes = Object.assign(identity.identifiers(), profile);
     delivery.send({ endpoint: 'profiles', body: profileBody(attributes), profileKey: profileKey(identifiersOf(attributes)) });
@@ -124,7 +118,7 @@ export function createClient(options: ClientOptions = {}): Client {
   };
 
   const track = (metric: unknown, properties?: Properties) => {
-    if (!isMetricName(metric)) fail('invalid_argument', `track expects a metric name of 1 to 127 characters, not ${typeof metric == 'string' ? JSON.stringify(metric.slice(0, 40)) : typeof metric}`);
+    if (!isMetricName(metric)) fail('invalid_argument', 'track expects a metric name of 1 to 127 characters');
     const props = properties && typeof properties == 'object' ? properties : {};
     return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
   };
@@ -136,15 +130,17 @@ export function createClient(options: ClientOptions = {}): Client {
     const email = typeof input.email == 'string' ? input.email : known.email;
     const phone = typeof input.phone_number == 'string' ? input.phone_number : known.phone_number;
     const ids: ProfileIdentifiers = {};
-    if (email && isEmail(email)) ids.email = email;
-    if (phone && isE164(phone)) ids.phone_number = phone;
+    // undefined reads "undefined": neither an email nor a phone number.
+    if (isEmail(email!)) ids.email = email;
+    if (isE164(phone!)) ids.phone_number = phone;
     if (isEmpty(ids)) fail('no_identifier', 'subscribe needs a valid email or an E.164 phone_number');
     identity.remember(ids);
     delivery.send({ endpoint: 'subscriptions', body: subscriptionBody(input, ids), profileKey: profileKey(ids) });
     return true;
   };
 
-  const methods: Record<string, (...args: any[]) => unknown> = {
+  // No prototype: a page calling "toString" or "__proto__" finds no method.
+  const methods: Record<string, (...args: any[]) => unknown> = Object.assign(Object.create(null), {
     identify,
     track,
     subscribe,
@@ -154,10 +150,10 @@ export function createClient(options: ClientOptions = {}): Client {
       return companyId;
     },
     cookieDomain: identity.domain,
-    viewedProduct: (product) => trackPayload(viewedProduct(product)),
-    addedToCart: (item, cart) => trackPayload(addedToCart(item, cart)),
-    startedCheckout: (cart) => trackPayload(startedCheckout(cart, now())),
-    trackViewedItem: (item) => !optedOut() && rememberViewedItem(item, localStore(), now()),
+    viewedProduct: (product: Product) => trackPayload(viewedProduct(product)),
+    addedToCart: (item: CartItem, cart?: Cart) => trackPayload(addedToCart(item, cart)),
+    startedCheckout: (cart: Cart) => trackPayload(startedCheckout(cart, now())),
+    trackViewedItem: (item: Properties) => !optedOut() && rememberViewedItem(item, localStore(), now()),
     optOut() {
       identity.optOut();
       delivery.clear();
@@ -166,13 +162,13 @@ export function createClient(options: ClientOptions = {}): Client {
       return true;
     },
     optIn: () => (identity.optIn(), true),
-  };
+  });
 
   // Every method: trailing callbacks always fire; the Promise never reaches the page as an unhandled rejection.
   const run = (name: string, args: unknown[]): Promise<unknown> => {
     const callbacks: Callback[] = [];
     while (typeof args[args.length - 1] == 'function') callbacks.unshift(args.pop() as Callback);
-    const method = Object.prototype.hasOwnProperty.call(methods, name) ? methods[name] : undefined;
+    const method = methods[name];
     const promise = new Promise((resolve) => {
       if (!method) log.debug(`"${name}" is not supported: ignored`);
       resolve(method && method(...args));
@@ -203,7 +199,7 @@ export function createClient(options: ClientOptions = {}): Client {
         try {
           if (Array.isArray(command) && typeof command[0] == 'string') return run(command[0], command.slice(1)).catch(noop);
         } catch {}
-        log.debug('push ignored a command that is not [method, ...args]');
+        log.debug('push ignored a command: not [method, ...args]');
       }),
     );
   Object.defineProperty(api, '__klaviyoLite', { value: true });

@@ -25,8 +25,10 @@ export const checkCompanyId = (id: unknown): CompanyIdProblem =>
   /^pk_/i.test(String(id)) ? 'private_key' : typeof id == 'string' && /^[A-Za-z\d]{6}$/.test(id) ? undefined : 'invalid_company_id';
 
 export function readConfig(script: HTMLScriptElement | undefined): Config {
-  const data = (name: string) => (script && script.getAttribute(`data-${name}`)) || undefined;
-  const flag = (name: string) => !!script && script.hasAttribute(`data-${name}`) && data(name) != 'false';
+  const attribute = (name: string) => script && script.getAttribute(`data-${name}`);
+  const data = (name: string) => attribute(name) || undefined;
+  // Present, as `data-debug` or `data-debug="true"`, and not "false".
+  const flag = (name: string) => attribute(name) != null && attribute(name) != 'false';
   return {
     companyId: script && script.src ? companyIdFromSrc(script.src) : undefined,
     apiBase: (data('api-base') || DEFAULT_API_BASE).replace(/\/+$/, ''),

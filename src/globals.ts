@@ -33,7 +33,7 @@ export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boo
   w.klaviyoLite = api;
   w._klOnsite = { push: forward };
   w._learnq = Object.defineProperty(Object.assign({}, api, { push: forward, isIdentified }), '__klaviyoLite', { value: true });
-  if (ownObject) log.error('window.klaviyo belongs to the page and is not a Klaviyo stub: left alone; use window.klaviyoLite');
+  if (ownObject) log.error('window.klaviyo is the page\'s own: left alone; use window.klaviyoLite');
   else w.klaviyo = api;
 
   forward(...queued);

@@ -14,8 +14,8 @@ export function createHold(storage: Storage | undefined, now: () => number) {
   let memory: Held[] = [];
   const read = (): Held[] => {
     try {
-      const list = storage ? JSON.parse(storage.getItem(KEY) || '[]') : memory;
-      return Array.isArray(list) ? list.filter((held: Held) => now() - held.at < MAX_AGE_MS) : [];
+      // Anything but an array (tampered storage) throws here: nothing held.
+      return (storage ? JSON.parse(storage.getItem(KEY) || '[]') : memory).filter((held: Held) => now() - held.at < MAX_AGE_MS);
     } catch {
       return [];
     }
@@ -23,15 +23,14 @@ export function createHold(storage: Storage | undefined, now: () => number) {
   const write = (list: Held[]) => {
     memory = list;
     try {
-      if (list.length) storage?.setItem(KEY, JSON.stringify(list));
-      else storage?.removeItem(KEY);
+      if (storage) list.length ? storage.setItem(KEY, JSON.stringify(list)) : storage.removeItem(KEY);
     } catch {
       // Full or disabled storage: the memory copy still serves this page.
     }
   };
   return {
     add(event: TrackPayload) {
-      write([...read(), { at: now(), event }].slice(-MAX_EVENTS));
+      write(read().concat({ at: now(), event }).slice(-MAX_EVENTS));
       return true;
     },
     take(): TrackPayload[] {

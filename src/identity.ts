@@ -5,12 +5,15 @@ import { isE164, isEmail } from './validate';
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
 
-/** `__kla_id` keys, in the format klaviyo.js writes: base64 of JSON. */
-const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string]> = [
-  ['email', '$email'],
-  ['phone_number', '$phone_number'],
-  ['external_id', '$id'],
-  ['_kx', '$exchange_id'],
+/**
+ * `__kla_id` keys, in the format klaviyo.js writes: base64 of JSON. A cookie klaviyo.js or someone else wrote
+ * may hold values Klaviyo would refuse: those are not identifiers.
+ */
+const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: string) => boolean]> = [
+  ['email', '$email', isEmail],
+  ['phone_number', '$phone_number', isE164],
+  ['external_id', '$id', (value) => value.length <= 64],
+  ['_kx', '$exchange_id', (value) => value.length <= 1e3],
 ];
 
 type Stored = Record<string, unknown>;
@@ -32,14 +35,14 @@ const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
  * Hosts without a dot and IP addresses get host-only cookies.
  */
-export function probeCookieDomain(hostname = location.hostname): string | undefined {
-  if (!/\./.test(hostname) || /^[\d.]+$|:/.test(hostname)) return;
+function probeCookieDomain(hostname = location.hostname): string | undefined {
+  if (/^[^.]*$|^[\d.]+$|:/.test(hostname)) return;
   const parts = hostname.split('.');
   for (let i = parts.length - 2; i > 0; i--) {
     const domain = parts.slice(i).join('.');
-    cookie.set('__kla_probe', '1', { domain });
-    const ok = cookie.get('__kla_probe') == '1';
-    cookie.remove('__kla_probe', { domain });
+    cookie('set', '__kla_probe', '1', { domain });
+    const ok = cookie('get', '__kla_probe') == '1';
+    cookie('remove', '__kla_probe', { domain });
     if (ok) return domain;
   }
 }
@@ -56,31 +59,11 @@ export interface Identity {
 }
 
 // Cookies may be blocked (writes ignored) or throw (sandboxed iframes): this page then keeps the visitor in memory.
-const cookie = {
-  get: (name: string) => {
-    try {
-      return Cookies.get(name);
-    } catch {}
-  },
-  set: (name: string, value: string, attributes: Cookies.CookieAttributes) => {
-    try {
-      Cookies.set(name, value, attributes);
-    } catch {}
-  },
-  remove: (name: string, attributes: Cookies.CookieAttributes) => {
-    try {
-      Cookies.remove(name, attributes);
-    } catch {}
-  },
-};
-
-// A cookie klaviyo.js or someone else wrote may hold values Klaviyo would refuse: those are not identifiers.
-const VALID: Record<string, (value: string) => boolean> = {
-  email: isEmail,
-  phone_number: isE164,
-  external_id: (value) => value.length <= 64,
-  _kx: (value) => value.length <= 1e3,
-};
+function cookie(method: 'get' | 'set' | 'remove', ...args: any[]): string | undefined {
+  try {
+    return (Cookies[method] as (...args: any[]) => string | undefined)(...args);
+  } catch {}
+}
 
 export function createIdentity(initialDomain?: string): Identity {
   let memo: string | undefined;
@@ -98,14 +81,14 @@ export function createIdentity(initialDomain?: string): Identity {
     secure: location.protocol == 'https:',
     domain: cookieDomain(),
   });
-  const read = () => decode(memo || cookie.get(ID_COOKIE));
+  const read = () => decode(memo || cookie('get', ID_COOKIE));
 
   const identifiers = () => {
     const stored = read();
     const ids: ProfileIdentifiers = {};
-    for (const [key, legacy] of COOKIE_KEYS) {
+    for (const [key, legacy, valid] of COOKIE_KEYS) {
       const value = stored[legacy];
-      if (value && typeof value == 'string' && VALID[key](value)) ids[key] = value;
+      if (value && typeof value == 'string' && valid(value)) ids[key] = value;
     }
     return ids;
   };
@@ -120,20 +103,20 @@ export function createIdentity(initialDomain?: string): Identity {
       stored.cid = stored.cid || randomId();
       for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
       const value = encode(stored);
-      cookie.set(ID_COOKIE, value, attributes());
-      memo = cookie.get(ID_COOKIE) == value ? undefined : value; // only while cookies are blocked
+      cookie('set', ID_COOKIE, value, attributes());
+      memo = cookie('get', ID_COOKIE) == value ? undefined : value; // only while cookies are blocked
       return replaced;
     },
-    isOptedOut: () => off || cookie.get(OFF_COOKIE) == 'true',
+    isOptedOut: () => off || cookie('get', OFF_COOKIE) == 'true',
     optOut() {
       memo = undefined;
       off = true;
-      cookie.remove(ID_COOKIE, attributes());
-      cookie.set(OFF_COOKIE, 'true', attributes());
+      cookie('remove', ID_COOKIE, attributes());
+      cookie('set', OFF_COOKIE, 'true', attributes());
     },
     optIn() {
       off = false;
-      cookie.remove(OFF_COOKIE, attributes());
+      cookie('remove', OFF_COOKIE, attributes());
     },
     domain(value) {
       if (value !== undefined) (domain = value || undefined), (probed = true);

@@ -1,3 +1,4 @@
+import { parseJson } from './storage';
 import type { Endpoint, Logger, OutboundRequest } from './types';
 
 /** One request waiting in the outbox. */
@@ -68,7 +69,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
 
   // Private mode, a full quota, a disabled or throwing localStorage: keep going in memory, and say so once.
   const fallBack = (): Store => {
-    log.debug('localStorage unavailable: pending requests kept in memory only');
+    log.debug('localStorage unavailable: requests kept in memory');
     try {
       store!.removeItem(own);
     } catch {}
@@ -105,7 +106,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     if (drop) {
       records.splice(0, drop);
       // Always printed: the store owner is losing data and must see it.
-      log.error(`outbox full: dropped the ${drop} oldest pending requests`);
+      log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
     wrote = Date.now();
     // Nothing pending: no key, nothing to adopt, no heartbeat.
@@ -139,10 +140,8 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         const value = k != own && store!.getItem(k);
         const alive = /^{"alive":(\d+)/.exec(value || '');
         if (value && (k == also || !alive || now - +alive[1] > 1e4)) {
-          try {
-            const parsed = JSON.parse(value);
-            taken = taken.concat(Array.isArray(parsed) ? parsed : parsed.records || []);
-          } catch {}
+          const parsed = parseJson(value);
+          taken = taken.concat(Array.isArray(parsed) ? parsed : (parsed || {}).records || []);
           store!.removeItem(k);
         }
       }

@@ -13,3 +13,10 @@ function probe(name: 'localStorage' | 'sessionStorage'): Storage | undefined {
 
 export const localStore = () => probe('localStorage');
 export const sessionStore = () => probe('sessionStorage');
+
+/** `text` parsed; undefined when it is not JSON (tampered or foreign storage). */
+export function parseJson(text: string | null): any {
+  try {
+    return JSON.parse(text!);
+  } catch {}
+}

@@ -15,7 +15,8 @@ export const isMetricName = (name: unknown): name is string =>
  */
 export function sanitize(input: unknown, log: Logger, path = 'properties'): Properties {
   const seen = new WeakSet<object>();
-  const drop = (at: string, why: string) => log.warn(`left out ${at}: ${why}`);
+  // Returns undefined: the value is left out, whatever the logger returns.
+  const drop = (at: string, why: string) => void log.warn(`left out ${at}: ${why}`);
 
   const copy = (value: any, at: string, depth: number): unknown => {
     const type = typeof value;
@@ -33,7 +34,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     }
     if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node cannot be sent');
     if (seen.has(value)) return drop(at, 'circular reference');
-    if (depth > 9) return drop(at, 'nested deeper than 10 levels');
+    if (depth > 9) return drop(at, 'deeper than 10 levels');
     seen.add(value);
     const array = Array.isArray(value);
     const result: any = array ? [] : {};
@@ -72,7 +73,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
       if (total < 4.9e6) break;
       total -= size(result[key]);
       delete result[key];
-      drop(`${path}.${key}`, 'the payload would exceed 5 MB');
+      drop(`${path}.${key}`, 'the payload would pass 5 MB');
     }
   }
   return result;

@@ -1,5 +1,6 @@
 import { list, money, objects, present } from './adapters/ecommerce';
 import { merge } from './adapters/rename';
+import { parseJson } from './storage';
 import type { Properties } from './types';
 
 // Klaviyo's "recently viewed items": kept on this device only, newest first, at most 20; nothing is sent.
@@ -12,14 +13,7 @@ const clean = (o: Properties) => {
 };
 
 // A list that does not parse is replaced; a storage that cannot be read is left alone.
-function read(storage: Storage): Properties[] {
-  const raw = storage.getItem(KEY);
-  let items: unknown;
-  try {
-    items = JSON.parse(raw || '[]');
-  } catch {}
-  return objects(items);
-}
+const read = (storage: Storage) => objects(parseJson(storage.getItem(KEY)));
 
 export function recentlyViewed(storage: Storage | undefined): Properties[] {
   try {

@@ -108,3 +108,12 @@ describe('track', () => {
     expect(sent.map((r) => r.endpoint)).toEqual(['profiles']);
   });
 });
+
+describe('with the default logger and debug off', () => {
+  it('leaves out what JSON cannot carry instead of sending false', async () => {
+    const { api, sent } = recordingClient({ log: undefined, debug: false });
+    await api.identify({ email: 'quiet@shop.example' });
+    await api.track('Quiet', { a: NaN, b: () => 1, c: Symbol('s'), d: 1 });
+    expect(attributesOf(sent[1]).properties).toEqual({ d: 1 });
+  });
+});

@@ -12,7 +12,7 @@ const KNOWN = 'id sku name categories imageUrl url brand price compareAtPrice qu
 const kept = (v: unknown): boolean => v != null && v === v;
 export const present = (v: unknown): boolean => kept(v) && v !== '';
 /** Ids, names and URLs: a string or a finite number, nothing that would read "[object Object]". */
-const scalar = (v: unknown): boolean => (typeof v == 'string' && v !== '') || (typeof v == 'number' && isFinite(v));
+const scalar = (v: unknown): boolean => (typeof v == 'string' && v != '') || (typeof v == 'number' && isFinite(v));
 const text = (v: unknown) => (scalar(v) ? v : undefined);
 
 /** Numbers, numeric strings, or a MoneyV2-like `{ amount }`. */
@@ -57,7 +57,7 @@ function fields(p: CartItem): unknown[] {
   const quantity = toNumber(p.quantity);
   const row = money(p.rowTotal);
   return [text(p.id), text(p.sku), text(p.name), list(p.categories), text(p.imageUrl), text(p.url), text(p.brand), price, money(p.compareAtPrice), quantity,
-    row === undefined && price !== undefined ? round(price * (quantity === undefined ? 1 : quantity)) : row];
+    row == null && price != null ? round(price * (quantity == null ? 1 : quantity)) : row];
 }
 
 const refuse = (message: string) => {
@@ -80,7 +80,7 @@ const payload = (metric: string, properties: Properties, value: unknown, currenc
 function cartProps(props: Properties, cart: Cart, items: CartItem[], counted: CartItem[]): number | undefined {
   const rows = counted.map((i) => fields(i)[10]).filter(kept) as number[];
   const total = money(cart.total);
-  const value = total === undefined && rows.length ? round(rows.reduce((a, b) => a + b, 0)) : total;
+  const value = total == null && rows.length ? round(rows.reduce((a, b) => a + b, 0)) : total;
   put(props, '$value ItemNames CheckoutURL Items', [
     value,
     list(cart.itemNames || items.map((i) => i.name)),
