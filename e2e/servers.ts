@@ -36,7 +36,12 @@ export async function startSite(pages: Pages = {}) {
   return {
     url: `http://127.0.0.1:${port}`,
     pages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The page may still hold keep-alive connections: close them, or close() waits for their timeout.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
