@@ -219,3 +219,23 @@ test('in iframes: same-site frames share the visitor; a cross-site frame, where 
     await browser.close();
   }
 });
+
+test('opted out (__kla_off=true, or klaviyo.optOut()): nothing is sent and the identity is forgotten', async ({ page, emulator, site }) => {
+  const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}` });
+  await page.goto(`${shop.url}/`);
+  await page.evaluate(() => (window as any).klaviyo.identify({ email: 'leaving@mailbox.org' }));
+  await expect.poll(() => accepted(emulator).length).toBe(1);
+  expect(await page.evaluate(() => (window as any).klaviyo.optOut())).toBe(true);
+  const names = (await page.context().cookies()).map((c) => c.name);
+  expect(names).toContain('__kla_off');
+  expect(names).not.toContain('__kla_id');
+  expect(await page.evaluate(() => (window as any).klaviyo.track('After Opt-out'))).toBe(false);
+
+  await page.reload();
+  const code = await page.evaluate(() => (window as any).klaviyo.identify({ email: 'again@mailbox.org' }).catch((e: any) => e.code));
+  expect(code).toBe('opted_out');
+  expect(await page.evaluate(() => (window as any).klaviyo.track('Still Out'))).toBe(false);
+  await page.waitForTimeout(300);
+  expect(emulator.requests()).toHaveLength(1);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('__kla_outbox')))).toEqual([]);
+});

@@ -50,6 +50,28 @@ describe.each([
   });
 });
 
+describe('our stub in an old browser', () => {
+  it('without Promise or Proxy, calls still queue and their callbacks fire once the script loads', () => {
+    const saved = { Promise: globalThis.Promise, Proxy: globalThis.Proxy };
+    const fired: unknown[] = [];
+    let returned: unknown = 'not called';
+    Object.assign(globalThis, { Promise: undefined, Proxy: undefined });
+    try {
+      window.eval(ourStub);
+      returned = w.klaviyo.identify({ email: 'old@shop.example' }, (r: unknown) => fired.push(r));
+      w.klaviyo.track('Old Browser', {}, (r: unknown) => fired.push(r));
+    } finally {
+      Object.assign(globalThis, saved);
+    }
+    expect(returned).toBeUndefined();
+    const { sent } = load();
+    expect(metrics(sent)).toEqual(['profiles', 'Old Browser']);
+    return new Promise((resolve) => setTimeout(resolve, 0)).then(() => {
+      expect(fired).toEqual([{ email: 'old@shop.example' }, true]);
+    });
+  });
+});
+
 describe('legacy and array queues', () => {
   it('drains window._learnq, then window.klaviyo as a plain array', () => {
     w._learnq = [['account', 'XyZ789'], ['identify', { $email: 'legacy@shop.example' }]];
