@@ -316,8 +316,18 @@ test('(f) back/forward cache: the script adds no reason for a page not to be res
       await page.evaluate(() => (window as any).klaviyoLite.track('Leaving At Once'));
     });
     console.log(`(f) without the script:   ${JSON.stringify(without)}\n(f) with the script:      ${JSON.stringify(withScript)}\n(f) left right after a track: ${JSON.stringify(leavingAtOnce)}`);
-    expect(without).toMatchObject({ restored: true, persisted: [false, true], reasons: [] });
-    expect(withScript).toEqual(without);
+    // The Chromium inside @sparticuz/chromium (used where Debian's is missing) is a headless shell with no
+    // back/forward cache at all: there, only "the script adds no reason of its own" can be checked.
+    const noCache = (without.reasons as string[]).includes('BackForwardCacheDisabledForDelegate');
+    const outcome = (r: typeof without) => ({
+      restored: r.restored,
+      persisted: r.persisted,
+      reasons: r.reasons,
+      notRestored: r.notRestoredReasons && (r.notRestoredReasons as { reasons?: unknown }).reasons,
+    });
+    if (noCache) test.info().annotations.push({ type: 'note', description: 'this Chromium build has no back/forward cache' });
+    else expect(without).toMatchObject({ restored: true, persisted: [false, true], reasons: [] });
+    expect(outcome(withScript)).toEqual(outcome(without));
     await expect.poll(() => Object.values(countedByUid(emulator, 'Leaving At Once')), { intervals: [50] }).toEqual([1]);
     expect(Object.values(countedByUid(emulator, 'Before Leaving'))).toEqual([1]);
     expect(errors).toEqual([]);
