@@ -40,8 +40,7 @@ const fail = (code: KlaviyoLiteError['code'], message: string) => {
 };
 
 export function createClient(options: ClientOptions = {}): Client {
-  // The other flags default to undefined: they are only ever tested for truth. debug stays false: a quiet
-  // logger call returns it, and sanitize() passes on what its warn() returns.
+  // The other flags default to undefined: they are only ever tested for truth.
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
