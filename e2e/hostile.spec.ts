@@ -40,6 +40,17 @@ const consoleOf = (page: Page) => {
 };
 
 test.describe('cookies blocked', () => {
+  /** The page's own code runs on, identify resolves with the profile, track with true, and both requests arrive. */
+  const identifyAndTrackArrive = async (page: Page, emulator: Emulator & { url: string }, site: (pages: Record<string, string>) => Promise<{ url: string }>) => {
+    const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script><script>${pageCode}</script>${tag(emulator.url)}` });
+    await page.goto(`${shop.url}/`);
+    await expect.poll(() => page.evaluate(() => Object.keys((window as any).results).length)).toBe(2);
+    expect(await page.evaluate(() => (window as any).after)).toBe(true);
+    expect(await page.evaluate(() => (window as any).results)).toEqual({ identify: { email: EMAIL, first_name: 'Host' }, track: true });
+    await exactly(emulator, 2);
+    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+  };
+
   test('document.cookie throws (as in a sandboxed frame): the page keeps working; profile and event still arrive', async ({ page, emulator, site }) => {
     await page.addInitScript(() => {
       const blocked = () => {
@@ -47,26 +58,14 @@ test.describe('cookies blocked', () => {
       };
       Object.defineProperty(Document.prototype, 'cookie', { get: blocked, set: blocked, configurable: true });
     });
-    const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script><script>${pageCode}</script>${tag(emulator.url)}` });
-    await page.goto(`${shop.url}/`);
-    await expect.poll(() => page.evaluate(() => Object.keys((window as any).results).length)).toBe(2);
-    expect(await page.evaluate(() => (window as any).after)).toBe(true);
-    expect(await page.evaluate(() => (window as any).results)).toEqual({ identify: { email: EMAIL, first_name: 'Host' }, track: true });
-    await exactly(emulator, 2);
-    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    await identifyAndTrackArrive(page, emulator, site);
   });
 
   test('document.cookie ignores writes (cookies disabled): the visitor stays identified for this page', async ({ page, emulator, site }) => {
     await page.addInitScript(() => {
       Object.defineProperty(Document.prototype, 'cookie', { get: () => '', set: () => {}, configurable: true });
     });
-    const shop = await site({ '/': `<!doctype html><script src="/stub.js"></script><script>${pageCode}</script>${tag(emulator.url)}` });
-    await page.goto(`${shop.url}/`);
-    await expect.poll(() => page.evaluate(() => Object.keys((window as any).results).length)).toBe(2);
-    expect(await page.evaluate(() => (window as any).after)).toBe(true);
-    expect(await page.evaluate(() => (window as any).results)).toEqual({ identify: { email: EMAIL, first_name: 'Host' }, track: true });
-    await exactly(emulator, 2);
-    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    await identifyAndTrackArrive(page, emulator, site);
   });
 });
 
