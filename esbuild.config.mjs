@@ -1,24 +1,15 @@
 // Builds every artifact of the public contract and reports what the script tag costs a storefront.
 import { build } from 'esbuild';
+import { bundleScript } from './scripts/bundle.mjs';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 
-const banner = '/*! klaviyo-lite | MIT */';
 mkdirSync('dist', { recursive: true });
 
-const iife = await build({
-  entryPoints: ['src/browser.ts'],
-  outfile: 'dist/klaviyo-lite.js',
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2017',
-  sourcemap: true,
-  legalComments: 'none',
-  banner: { js: banner },
-  metafile: true,
-});
+const iife = await bundleScript();
+writeFileSync('dist/klaviyo-lite.js', iife.code);
+writeFileSync('dist/klaviyo-lite.js.map', iife.map);
 
 await build({
   entryPoints: ['src/stub.js'],
@@ -52,11 +43,11 @@ console.log(`dist/klaviyo-lite.js  raw ${code.length} B  gzip -9 ${gzip} B  brot
 console.log(`dist/stub.js          raw ${readFileSync('dist/stub.js').length} B`);
 
 const inputs = {};
-for (const [file, { bytesInOutput }] of Object.entries(iife.metafile.outputs['dist/klaviyo-lite.js'].inputs)) {
+for (const [file, { bytesInOutput }] of Object.entries(Object.values(iife.metafile.outputs).find((o) => o.entryPoint).inputs)) {
   const key = file.startsWith('node_modules/') ? file.split('/').slice(0, file.startsWith('node_modules/@') ? 3 : 2).join('/') : file;
   inputs[key] = (inputs[key] ?? 0) + bytesInOutput;
 }
-console.log('top contributors (minified bytes before compression):');
+console.log('top contributors (esbuild-minified bytes, before terser and compression):');
 for (const [file, bytes] of Object.entries(inputs).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
   console.log(`  ${String(bytes).padStart(6)}  ${file}`);
 }
