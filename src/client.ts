@@ -45,7 +45,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
   const identity = createIdentity(config.cookieDomain);
-  const hold = createHold(sessionStore(), now);
+  const hold = createHold(sessionStore, now);
   let companyId: string | undefined;
 
   const setAccount = (id: unknown) => {
@@ -112,7 +112,7 @@ export function createClient(options: ClientOptions = {}): Client {
     const attributes = Object.assign(identity.identifiers(), profile);
     delivery.send({ endpoint: 'profiles', body: profileBody(attributes), profileKey: profileKey(identifiersOf(attributes)) });
     log.debug('queued profile', attributes);
-    hold.take().forEach(trackPayload);
+    if (config.holdAnonymous) hold.take().forEach(trackPayload);
     return attributes;
   };
 

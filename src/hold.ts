@@ -10,12 +10,17 @@ interface Held {
   event: TrackPayload;
 }
 
-export function createHold(storage: Storage | undefined, now: () => number) {
+// The storage is probed on first use: touching sessionStorage costs the page a round trip to the browser
+// process, and most pages never hold anything.
+export function createHold(getStorage: () => Storage | undefined, now: () => number) {
   let memory: Held[] = [];
+  let storage: Storage | undefined | null = null;
+  const store = () => (storage === null ? (storage = getStorage()) : storage);
+
   const read = (): Held[] => {
     try {
       // Anything but an array (tampered storage) throws here: nothing held.
-      return (storage ? JSON.parse(storage.getItem(KEY) || '[]') : memory).filter((held: Held) => now() - held.at < MAX_AGE_MS);
+      return (store() ? JSON.parse(storage!.getItem(KEY) || '[]') : memory).filter((held: Held) => now() - held.at < MAX_AGE_MS);
     } catch {
       return [];
     }
@@ -23,7 +28,7 @@ export function createHold(storage: Storage | undefined, now: () => number) {
   const write = (list: Held[]) => {
     memory = list;
     try {
-      if (storage) list.length ? storage.setItem(KEY, JSON.stringify(list)) : storage.removeItem(KEY);
+      if (store()) list.length ? storage!.setItem(KEY, JSON.stringify(list)) : storage!.removeItem(KEY);
     } catch {
       // Full or disabled storage: the memory copy still serves this page.
     }

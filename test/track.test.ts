@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
 
 beforeEach(clearCookies);
@@ -97,6 +97,20 @@ describe('track', () => {
     await api.identify({ email: 'late@shop.example' });
     expect(sent.map((r) => r.endpoint)).toEqual(['profiles', 'events']);
     expect(attributesOf(sent[1])).toMatchObject({ time: '2026-11-23T10:00:00.000Z', unique_id: 'v-1' });
+  });
+
+  it('never touches sessionStorage when nothing is held (each touch is a round trip to the browser process)', async () => {
+    const touched = vi.spyOn(window, 'sessionStorage', 'get');
+    try {
+      const { api, sent } = recordingClient();
+      await api.track('Viewed Product', { ProductID: '1' });
+      await api.identify({ email: 'known@shop.example' });
+      await api.track('Viewed Product', { ProductID: '1' });
+      expect(sent.map((r) => r.endpoint)).toEqual(['profiles', 'events']);
+      expect(touched).not.toHaveBeenCalled();
+    } finally {
+      touched.mockRestore();
+    }
   });
 
   it('forgets held events after 30 minutes', async () => {
