@@ -20,9 +20,10 @@ export function fold(last: Rec | undefined, next: Rec): boolean {
   // only events with distinct unique_ids go together.
   if (!last || last.lease || last.tries || last.key != next.key || next.endpoint != 'events' || !next.uid) return false;
   const bulk = 'event-bulk-create';
-  const single = last.endpoint == 'events';
-  const events: Doc[] = single ? (last.uid ? [entry(last)] : []) : last.endpoint == bulk ? attributes(last).events.data : [];
+  const single = last.endpoint != bulk;
+  const events: Doc[] = !single ? attributes(last).events.data : last.endpoint == 'events' && last.uid ? [entry(last)] : [];
   if (!events.length || events.length >= 1e3 || events.some((e) => e.attributes.unique_id == next.uid)) return false;
+  // Still a single event: it becomes the bulk's first.
   if (single) {
     last.endpoint = bulk;
     last.body = { data: { type: bulk, attributes: { profile: attributes(last).profile, events: { data: events } } } };

@@ -33,56 +33,40 @@ export interface Outbox {
   clear(): void;
 }
 
-type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
-
 // Each page writes only its own key, `__kla_outbox.<page>`: {"alive":<ms, 0 once released>,"records":[…]}.
 // localStorage is synced between tab processes asynchronously, so a key two pages rewrote would lose
 // whatever the last writer had not seen. Another page's key is only ever removed after its records were
 // copied (adopted), and only once its owner is gone. The legacy shared key `__kla_outbox` is adopted too.
 const prefix = '__kla_outbox';
 
-const memory = (): Store => {
-  const map = new Map<string, string>();
-  return {
-    getItem: (k) => (map.has(k) ? map.get(k)! : null),
-    setItem: (k, v) => map.set(k, v),
-    removeItem: (k) => map.delete(k),
-    key: (i) => [...map.keys()][i],
-    get length() {
-      return map.size;
-    },
-  };
-};
+/** A random base-36 name: a page's key, a tab's record ids. */
+export const randomName = () => Math.random().toString(36).slice(2);
 
 // storage: undefined = localStorage when it works, null = memory.
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
-  let store: Store | null | undefined = storage === undefined ? storage : storage || memory();
-  const name = () => `${prefix}.${Math.random().toString(36).slice(2)}`;
+  const name = () => `${prefix}.${randomName()}`;
   let own = name();
-  // What our key holds, as last written (null: no key), and when.
-  let raw: string | null = null;
-  let wrote = 0;
+  // null: in memory (asked for, or storage failed), where `list` is all there is.
+  let store: Storage | null | undefined;
+  // What our key holds, as last written (nothing when empty: no key), and when.
   let list: Rec[] = [];
+  let wrote = 0;
   let gone = false;
   let scan = 0;
   const json = new WeakMap<Rec, string>();
 
   // Private mode, a full quota, a disabled or throwing localStorage: keep going in memory, and say so once.
-  const fallBack = (): Store => {
+  const fallBack = () => {
     log.debug('localStorage unavailable: requests kept in memory');
     try {
       store!.removeItem(own);
     } catch {}
-    store = memory();
-    if (raw) store.setItem(own, raw); // what this page holds stays pending
-    return store;
+    store = null;
   };
-  if (!store) {
-    try {
-      store = window.localStorage;
-    } catch {}
-    if (!store) fallBack();
-  }
+  try {
+    store = storage === undefined ? window.localStorage || undefined : storage;
+  } catch {}
+  if (store === undefined) fallBack();
 
   const serialize = (r: Rec) => {
     let text = json.get(r);
@@ -109,16 +93,16 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
     wrote = Date.now();
-    // Nothing pending: no key, nothing to adopt, no heartbeat.
-    const value = records.length ? `{"alive":${gone ? 0 : wrote},"records":[${parts.slice(drop)}]}` : null;
-    const put = (s: Store) => (value ? s.setItem(own, value) : s.removeItem(own));
-    try {
-      put(store!);
-    } catch {
-      put(fallBack());
-    }
-    raw = value;
     list = records;
+    try {
+      // Nothing pending: no key, nothing to adopt, no heartbeat.
+      if (store)
+        records.length
+          ? store.setItem(own, `{"alive":${gone ? 0 : wrote},"records":[${parts.slice(drop)}]}`)
+          : store.removeItem(own);
+    } catch {
+      fallBack();
+    }
   };
 
   // Every page's key (and the legacy one), ours included.
@@ -151,11 +135,12 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
 
   const release = (on: boolean) => {
     const old = own;
-    if ((gone = on)) return write(list);
+    gone = on;
+    // Released: the key stays, marked for the next page to adopt. In memory, there is no key to move.
+    if (on || !store) return write(list);
     // Back from the bfcache, or awake again: under a new key, with what is left of the old one, if
     // anything; what another page adopted meanwhile is its to send now.
     own = name();
-    raw = null;
     list = [];
     adopt(old);
   };
@@ -165,15 +150,16 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       const now = Date.now();
       try {
         // Our key removed: another tab cleared the outbox (opt-out), or adopted it while we were silent.
-        if (raw && store!.getItem(own) == null) list = [];
+        if (store && list.length && store.getItem(own) == null) list = [];
       } catch {
         fallBack();
       }
-      // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours are moved to a new one.
-      if (!gone && list.length && now - wrote > 8e3) release(false);
+      if (!gone && list.length) {
+        // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours are moved to a new one.
+        // Else the heartbeat: other pages leave a key alone while it is fresher than 10 s.
+        now - wrote > 8e3 ? release(false) : now - wrote > 2e3 && write(list);
+      }
       if (now >= scan) adopt();
-      // The heartbeat: other pages leave a key alone while it is fresher than 10 s.
-      if (!gone && list.length && now - wrote > 2e3) write(list);
       return list;
     },
     write,
@@ -185,7 +171,6 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
           store!.removeItem(k);
         } catch {}
       }
-      raw = null;
       list = [];
     },
   };

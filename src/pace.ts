@@ -15,16 +15,15 @@ export interface Pacer {
 // A sliding log of the last minute's send times per endpoint: exact, and a page sends few requests.
 export function createPacer(): Pacer {
   const sent: Partial<Record<Endpoint, number[]>> = {};
-  const log = (endpoint: Endpoint) => sent[endpoint] || (sent[endpoint] = []);
   return {
     wait(endpoint, now) {
-      const times = log(endpoint);
+      const times = sent[endpoint] || [];
       const [burst, steady] = limits[endpoint] || [350, 3500];
       while (times[0] <= now - 6e4) times.shift();
       const n = times.length;
       // Until the burst-th (steady-th) latest send is a second (minute) old; no wait while there are fewer.
       return Math.max(0, times[n - burst] + 1e3 - now || 0, times[n - steady] + 6e4 - now || 0);
     },
-    note: (endpoint, now) => log(endpoint).push(now),
+    note: (endpoint, now) => (sent[endpoint] ||= []).push(now),
   };
 }

@@ -1,4 +1,5 @@
 import ky from 'ky';
+import type { DeliveryOptions } from './delivery';
 import type { Endpoint } from './types';
 
 export interface ApiError {
@@ -6,42 +7,41 @@ export interface ApiError {
   source?: { pointer?: string; parameter?: string };
 }
 
-/** status 0: no answer (network error, timeout, no fetch). */
-export interface Reply {
-  status: number;
-  retryAfter?: string | null;
-  errors?: ApiError[];
-}
-
-export type Post = (endpoint: Endpoint, body: string, companyId: string, keepalive?: boolean) => Promise<Reply>;
+/** [status, Retry-After, errors]; status 0: no answer (network error, timeout, no fetch). */
+export type Reply = [status: number, retryAfter?: string | null, errors?: ApiError[]];
 
 const headers = { revision: '2026-07-15', 'content-type': 'application/vnd.api+json' };
 
-export function createTransport(apiBase: string, getFetch: () => typeof fetch | undefined): Post {
+export async function post(
+  options: DeliveryOptions,
+  endpoint: Endpoint,
+  body: string,
+  companyId: string,
+  keepalive: boolean,
+): Promise<Reply> {
   // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
   // throws when `this` is some other object.
-  const fetcher: typeof fetch = (input, init) => getFetch()!(input, init);
-  return async (endpoint, body, companyId, keepalive) => {
-    try {
-      const url = `${apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
-      const init = { method: 'POST', headers, body };
-      const response = await (keepalive
-        ? // The page is going away: a plain keepalive fetch, with no clone or abort timer.
-          fetcher(url, Object.assign(init, { keepalive }))
-        : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
-          // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
-          // hide 429s. ky still gives us a timeout that aborts a hung request.
-          ky(url, Object.assign(init, { retry: 0, throwHttpErrors: false, fetch: fetcher })));
-      const { status } = response;
-      let errors: ApiError[] | undefined;
-      if (status > 399) {
-        try {
-          errors = (await response.json()).errors;
-        } catch {}
-      }
-      return { status, retryAfter: response.headers.get('retry-after'), errors };
-    } catch {
-      return { status: 0 };
+  const fetcher: typeof globalThis.fetch = (input, init) => (options.fetch || globalThis.fetch)(input, init);
+  try {
+    const url = `${options.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
+    // keepalive false is a Request's default: ky passes it on unchanged.
+    const init = { method: 'POST', headers, body, keepalive };
+    const response = await (keepalive
+      ? // The page is going away: a plain keepalive fetch, with no clone or abort timer.
+        fetcher(url, init)
+      : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
+        // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
+        // hide 429s. ky still gives us a timeout that aborts a hung request.
+        ky(url, Object.assign(init, { retry: 0, throwHttpErrors: false, fetch: fetcher })));
+    const { status } = response;
+    let errors: ApiError[] | undefined;
+    if (status > 399) {
+      try {
+        errors = (await response.json()).errors;
+      } catch {}
     }
-  };
+    return [status, response.headers.get('retry-after'), errors];
+  } catch {
+    return [0];
+  }
 }

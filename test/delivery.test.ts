@@ -195,7 +195,7 @@ describe('delivery', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(180_000);
     expect(gaps.at(-1)).toBeGreaterThan(170_000);
     expect(log.error).toHaveBeenCalledTimes(1);
-    expect(log.error.mock.calls[0][0]).toMatch(/gave up after 50 tries/);
+    expect(log.error.mock.calls[0][0]).toMatch(/request after 50 tries: network error/);
     expect(delivery.pending()).toBe(0);
   });
 
@@ -400,7 +400,7 @@ describe('delivery', () => {
     expect(log.error).not.toHaveBeenCalled();
     await run(60_000);
     expect(log.error).toHaveBeenCalledTimes(1);
-    expect(log.error.mock.calls[0][0]).toBe('no company_id set: requests wait until klaviyo.account("…") is called');
+    expect(log.error.mock.calls[0][0]).toBe('no company_id set: requests wait for klaviyo.account("…")');
     id = 'AbC123';
     await run();
     expect(api.hits).toHaveLength(1);
