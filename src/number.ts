@@ -3,11 +3,10 @@
  * Anything that is not a finite number after that is `undefined`, so callers can leave the field out.
  */
 export function toNumber(input: unknown): number | undefined {
-  if (typeof input == 'number') return isFinite(input) ? input : undefined;
   // Longer strings are no amount of money, and would make the regular expressions below slow.
-  if (typeof input != 'string' || input.length > 64) return;
-  const cleaned = input.replace(/[\s,]|[^\d.+-]+$|^[^\d.+-]+/g, '');
-  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? +cleaned : undefined;
+  const cleaned = typeof input == 'string' && input.length <= 64 ? input.replace(/[\s,]|[^\d.+-]+$|^[^\d.+-]+/g, '') : '';
+  const n = typeof input == 'number' ? input : /^[+-]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? +cleaned : NaN;
+  return isFinite(n) ? n : undefined;
 }
 
 /** A string within Klaviyo's 100 KB per string, cut on a character boundary. */

@@ -28,7 +28,9 @@ export function rememberViewedItem(item: Properties, storage: Storage | undefine
   try {
     const id = first(item.ItemId, item.ProductID);
     if (!storage || !present(id)) return false;
-    const meta = (item.Metadata && typeof item.Metadata == 'object' ? item.Metadata : {}) as Properties;
+    const meta = objects([item.Metadata])[0] || {};
+    // Metadata's own value, else the item's (a Viewed Product spelling).
+    const either = (k: string) => first(meta[k], item[k]);
     const entry = clean({
       Title: first(item.Title, item.Name, item.ProductName),
       ItemId: id,
@@ -37,9 +39,9 @@ export function rememberViewedItem(item: Properties, storage: Storage | undefine
       Url: first(item.Url, item.URL),
       Metadata: clean(
         merge(meta, {
-          Brand: first(meta.Brand, item.Brand),
-          Price: money(first(meta.Price, item.Price)),
-          CompareAtPrice: money(first(meta.CompareAtPrice, item.CompareAtPrice)),
+          Brand: either('Brand'),
+          Price: money(either('Price')),
+          CompareAtPrice: money(either('CompareAtPrice')),
         }),
       ),
       LastViewedDate: Math.floor(now / 1000),

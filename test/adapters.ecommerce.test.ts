@@ -128,7 +128,7 @@ describe('viewedProduct', () => {
   test.each([{}, { id: '' }, { name: 'Nameless', price: 5 }, null, 'WTP-1'])('refuses a product with no id or sku: %j', (product) => {
     const run = () => viewedProduct(product as never);
     expect(run).toThrow(KlaviyoLiteError);
-    expect(run).toThrow(/Viewed Product: the product has no id or sku/);
+    expect(run).toThrow(/Viewed Product: no product id or sku/);
     try {
       run();
     } catch (error) {
@@ -207,7 +207,7 @@ describe('addedToCart', () => {
   });
 
   test('refuses an added item with no id or sku', () => {
-    expect(() => addedToCart({ name: 'Mystery' }, cart)).toThrow(/Added to Cart: the product has no id or sku/);
+    expect(() => addedToCart({ name: 'Mystery' }, cart)).toThrow(/Added to Cart: no product id or sku/);
   });
 });
 

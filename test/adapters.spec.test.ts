@@ -153,7 +153,7 @@ describe('fromSpec: Product Added', () => {
   });
 
   test('refuses when only the cart is described: nothing says which product was added', () => {
-    expect(() => fromSpec('Product Added', { value: 12, products: [{ product_id: 'a' }] })).toThrow(/Added to Cart: the product has no id or sku/);
+    expect(() => fromSpec('Product Added', { value: 12, products: [{ product_id: 'a' }] })).toThrow(/Added to Cart: no product id or sku/);
   });
 });
 

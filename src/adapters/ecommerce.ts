@@ -6,8 +6,10 @@ import type { Cart, CartItem, Product, Properties, TrackPayload } from '../types
 // Klaviyo's recommended names, in the order `fields` returns the values.
 const PRODUCT = 'ProductID SKU ProductName Categories ImageURL URL Brand Price CompareAtPrice Quantity';
 const ITEM = 'ProductID SKU ProductName ProductCategories ImageURL ProductURL Brand ItemPrice CompareAtPrice Quantity RowTotal';
-// Inputs we map; any other key is the store's own and is kept as is.
-const KNOWN = 'id sku name categories imageUrl url brand price compareAtPrice quantity rowTotal currency items total checkoutUrl itemNames'.split(' ');
+// Inputs we map; any other key is the store's own and is kept as is. `__proto__` is never copied: as a
+// plain assignment it would replace the copy's prototype.
+const KNOWN = '__proto__ id sku name categories imageUrl url brand price compareAtPrice quantity rowTotal currency items total checkoutUrl itemNames'.split(' ');
+const CHECKOUT = 'Started Checkout';
 
 const kept = (v: unknown): boolean => v != null && v === v;
 export const present = (v: unknown): boolean => kept(v) && v !== '';
@@ -19,20 +21,16 @@ const text = (v: unknown) => (scalar(v) ? v : undefined);
 export const money = (v: unknown): number | undefined =>
   toNumber(v && typeof v == 'object' ? (v as Properties).amount : v);
 
-// Float noise from price × quantity ("19.99 × 3") must not reach the store owner's reports.
+// Float noise from price × quantity ("19.99 × 3") must not reach the store owner's reports. Past 1e302
+// the rounding overflows, and the number is kept as it is.
 const round = (n: number) => {
   const r = Math.round(n * 1e6) / 1e6;
-  return isFinite(r) ? r : isFinite(n) ? n : undefined;
+  return isFinite(r) ? r : toNumber(n);
 };
 
-/** A flat list of distinct strings from a value or (nested) arrays of them; undefined when empty. */
+/** A flat list of distinct strings from a value or arrays of them, nested up to three deep; undefined when empty. */
 export function list(v: unknown): string[] | undefined {
-  const out: string[] = [];
-  const add = (x: unknown, depth: number): void => {
-    if (Array.isArray(x)) depth < 3 && x.forEach((y) => add(y, depth + 1));
-    else if (scalar(x) && !out.includes(String(x))) out.push(String(x));
-  };
-  add(v, 0);
+  const out = [...new Set([v].flat(3).filter(scalar).map(String))];
   return out.length ? out : undefined;
 }
 
@@ -40,9 +38,9 @@ export function list(v: unknown): string[] | undefined {
 export const objects = (v: unknown): Properties[] => (Array.isArray(v) ? v.filter((x) => x && typeof x == 'object') : []);
 
 /** The store's own keys of `source`. */
-function custom(source: Properties | undefined): Properties {
+function custom(source: unknown): Properties {
   const out: Properties = {};
-  for (const k in source) if (!KNOWN.includes(k) && k != '__proto__' && kept(source[k])) out[k] = source[k];
+  for (const k in source as Properties) if (!KNOWN.includes(k) && kept((source as Properties)[k])) out[k] = (source as Properties)[k];
   return out;
 }
 
@@ -52,6 +50,7 @@ function put(target: Properties, names: string, values: unknown[], prefix = ''):
   return target;
 }
 
+/** A product's or cart line's values, in the order of ITEM: the last is the row total. */
 function fields(p: CartItem): unknown[] {
   const price = money(p.price);
   const quantity = toNumber(p.quantity);
@@ -60,57 +59,53 @@ function fields(p: CartItem): unknown[] {
     row == null && price != null ? round(price * (quantity == null ? 1 : quantity)) : row];
 }
 
-const refuse = (message: string) => {
-  throw new KlaviyoLiteError('invalid_product', message);
-};
-
-function need<T extends Product>(p: T, metric: string): T {
-  if (!p || typeof p != 'object' || !(scalar(p.id) || scalar(p.sku))) refuse(metric + ': the product has no id or sku');
-  return p;
-}
-
-const payload = (metric: string, properties: Properties, value: unknown, currency: unknown, uniqueId?: string) =>
-  put({ metric, properties }, 'value valueCurrency uniqueId', [
+/**
+ * The payload of one of the three metrics. Viewed Product has no cart, Started Checkout no product; Added to
+ * Cart has both, its product's fields under "AddedItem". A cart adds $value (by default the sum of the row
+ * totals), ItemNames, CheckoutURL and Items.
+ */
+function build(metric: string, product: Product | undefined, cart?: Cart, now?: number): TrackPayload {
+  const properties = merge(custom(cart), custom(product));
+  const checkout = metric == CHECKOUT;
+  const subject = checkout ? cart : product;
+  if (!subject || typeof subject != 'object' || !(checkout || scalar(subject.id) || scalar(subject.sku))) {
+    throw new KlaviyoLiteError('invalid_product', metric + ': no ' + (checkout ? 'cart' : 'product id or sku'));
+  }
+  const values = checkout ? [] : fields(product!);
+  put(properties, PRODUCT, values, cart === undefined ? '' : 'AddedItem');
+  let value = values[7];
+  let id: string | undefined;
+  if (cart !== undefined) {
+    const items = objects(cart.items);
+    if (checkout) {
+      // The cart id plus the time in seconds: Klaviyo counts a retry of this request once, yet a later
+      // checkout of the same cart again.
+      id = scalar(cart.id) ? `${cart.id}_${Math.floor(now! / 1000)}` : undefined;
+      put(properties, '$event_id Categories', [id, list(cart.categories || items.map((i) => i.categories))]);
+    }
+    // Without lines, Added to Cart's value is the added item's row total.
+    const rows = (items[0] || checkout ? items.map(fields) : [values]).map((v) => v[10]).filter(kept) as number[];
+    const total = money(cart.total);
+    value = total == null && rows.length ? round(rows.reduce((a, b) => a + b, 0)) : total;
+    put(properties, '$value ItemNames CheckoutURL Items', [
+      value,
+      list(cart.itemNames || items.map((i) => i.name)),
+      cart.checkoutUrl,
+      items[0] && items.map((i) => put(custom(i), ITEM, fields(i))),
+    ]);
+  }
+  const currency = (cart && cart.currency) || (product && product.currency);
+  // text(): a currency is a string; ["usd"] would pass the test as "usd".
+  return put({ metric, properties }, 'value valueCurrency uniqueId', [
     value,
-    typeof currency == 'string' && /^[a-z]{3}$/i.test(currency) ? currency.toUpperCase() : '',
-    uniqueId,
+    /^[a-z]{3}$/i.test(text(currency) as string) ? (currency as string).toUpperCase() : '',
+    id,
   ]) as unknown as TrackPayload;
-
-/** $value, ItemNames, CheckoutURL and Items for a cart. The total defaults to the sum of row totals. */
-function cartProps(props: Properties, cart: Cart, items: CartItem[], counted: CartItem[]): number | undefined {
-  const rows = counted.map((i) => fields(i)[10]).filter(kept) as number[];
-  const total = money(cart.total);
-  const value = total == null && rows.length ? round(rows.reduce((a, b) => a + b, 0)) : total;
-  put(props, '$value ItemNames CheckoutURL Items', [
-    value,
-    list(cart.itemNames || items.map((i) => i.name)),
-    cart.checkoutUrl,
-    items[0] && items.map((i) => put(custom(i), ITEM, fields(i))),
-  ]);
-  return value;
 }
 
-export function viewedProduct(product: Product): TrackPayload {
-  const values = fields(need(product, 'Viewed Product'));
-  return payload('Viewed Product', put(custom(product), PRODUCT, values), values[7], product.currency);
-}
+export const viewedProduct = (product: Product): TrackPayload => build('Viewed Product', product);
 
 /** `cart`, when given, is the cart after the item was added. Without it, $value is the item's row total. */
-export function addedToCart(item: CartItem, cart = {} as Cart): TrackPayload {
-  const props = put(merge(custom(cart), custom(item)), PRODUCT, fields(need(item, 'Added to Cart')), 'AddedItem');
-  const items = objects(cart.items);
-  const value = cartProps(props, cart, items, items.length ? items : [item]);
-  return payload('Added to Cart', props, value, cart.currency || item.currency);
-}
+export const addedToCart = (item: CartItem, cart = {} as Cart): TrackPayload => build('Added to Cart', item, cart);
 
-/**
- * $event_id is the cart id plus the time in seconds: Klaviyo counts a retry of this request once,
- * yet a later checkout of the same cart again.
- */
-export function startedCheckout(cart: Cart, now = Date.now()): TrackPayload {
-  if (!cart || typeof cart != 'object') refuse('Started Checkout needs a cart object');
-  const items = objects(cart.items);
-  const id = scalar(cart.id) ? `${cart.id}_${Math.floor(now / 1000)}` : undefined;
-  const props = put(custom(cart), '$event_id Categories', [id, list(cart.categories || items.map((i) => i.categories))]);
-  return payload('Started Checkout', props, cartProps(props, cart, items, items), cart.currency, id);
-}
+export const startedCheckout = (cart: Cart, now = Date.now()): TrackPayload => build(CHECKOUT, undefined, cart, now);

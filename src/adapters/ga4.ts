@@ -10,22 +10,22 @@ const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
  * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
  */
 export function fromGa4(event: unknown, now?: number): TrackPayload | undefined {
-  if (!event || typeof event != 'object') return;
-  const e = event as Properties;
+  // Object(): null and other primitives become objects that hold no event of ours.
+  const e = Object(event) as Properties;
   const gtag = e[0] == 'event';
   const name = gtag ? e[1] : e.event;
   // The event's own extra parameters (coupon, item_list_name…) are kept with the product or cart.
-  const rest = merge((gtag ? e[2] : e.ecommerce) || {});
+  const rest = merge(gtag ? e[2] : e.ecommerce);
   const [items, total, currency, id] = ['items', 'value', 'currency', 'transaction_id'].map((k) => take(rest, k));
   const list = objects(items).map((item) => {
-    const p = rename(merge({ currency }, item), ITEM);
+    const p = rename(ITEM, { currency }, item);
     p.categories = ['', 2, 3, 4, 5].map((n) => take(p, 'item_category' + n));
     return p;
   });
   const first = merge(rest, list[0]);
   if (name == 'view_item') return viewedProduct(first);
   // GA4's value here is what the added items are worth; the cart itself is unknown.
-  if (name == 'add_to_cart') return addedToCart(first, { items: [], total } as Cart);
+  if (name == 'add_to_cart') return addedToCart(first, { total } as Cart);
   if (name == 'begin_checkout') return startedCheckout(Object.assign(rest, { id, items: list, total, currency }) as Cart, now);
 }
 

@@ -1,4 +1,4 @@
-import type { Cart, Properties, TrackPayload } from '../types';
+import type { Cart, CartItem, Properties, TrackPayload } from '../types';
 import { addedToCart, objects, startedCheckout, viewedProduct } from './ecommerce';
 import { rename } from './rename';
 
@@ -9,12 +9,12 @@ const CART = 'items items products|total value revenue total|checkoutUrl checkou
 /** Klaviyo's payload for a spec ecommerce event; undefined for any other metric, which passes through as is. */
 export function fromSpec(metric: string, properties: Properties, now?: number): TrackPayload | undefined {
   const name = metric.trim().toLowerCase();
-  if (name == 'product viewed' || name == 'product clicked') return viewedProduct(rename(properties, PRODUCT));
+  if (/^product (viewed|clicked)$/.test(name)) return viewedProduct(rename(PRODUCT, properties));
   const added = name == 'product added';
   if (!added && name != 'checkout started') return;
-  // Product Added: the top level is the added product, plus what the source knows about the cart.
-  const p = rename(properties, added ? CART + '|' + PRODUCT : 'id order_id checkout_id cart_id|' + CART) as Cart;
-  const { items, total, checkoutUrl, itemNames } = p;
-  p.items = objects(items).map((i) => rename(i, PRODUCT));
-  return added ? addedToCart(p, { items: p.items, total, checkoutUrl, itemNames }) : startedCheckout(p, now);
+  // Product Added: the top level is the added product, plus what the source knows about the cart. The helpers
+  // read only cart keys from the cart and only product keys from the item, so one object serves as both.
+  const p = rename(added ? CART + '|' + PRODUCT : 'id order_id checkout_id cart_id|' + CART, properties) as Cart;
+  p.items = objects(p.items).map((i) => rename(PRODUCT, i)) as CartItem[];
+  return added ? addedToCart(p, p) : startedCheckout(p, now);
 }
