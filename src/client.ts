@@ -5,16 +5,17 @@ import { eventBody, profileBody, subscriptionBody } from './body';
 import { checkCompanyId, DEFAULT_API_BASE } from './config';
 import { createDelivery, type Delivery } from './delivery';
 import { KlaviyoLiteError } from './errors';
+import { markLive } from './globals';
 import { createHold } from './hold';
-import { createIdentity, randomId } from './identity';
+import { COOKIE_KEYS, createIdentity, randomId } from './identity';
 import { createLogger } from './log';
 import { clip, toNumber } from './number';
-import { IDENTIFIERS, identifiersOf, toProfile } from './profile';
+import { identifiersOf, toProfile } from './profile';
 import { localStore, sessionStore } from './storage';
 import type {
-  Callback, Cart, CartItem, Config, IdentifyInput, KlaviyoLite, Logger, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
+  Callback, Cart, CartItem, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, OutboundRequest, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
 } from './types';
-import { isE164, isEmail, isMetricName, sanitize } from './validate';
+import { isEmpty, sanitize } from './validate';
 import { forgetViewedItems, rememberViewedItem } from './viewed';
 
 export interface ClientOptions extends Partial<Config> {
@@ -33,143 +34,140 @@ export interface Client {
 }
 
 const noop = () => {};
-const profileKey = (ids: ProfileIdentifiers) => JSON.stringify(IDENTIFIERS.map((key) => ids[key]));
-const isEmpty = (object: object) => !Object.keys(object).length;
 const fail = (code: KlaviyoLiteError['code'], message: string) => {
   throw new KlaviyoLiteError(code, message);
 };
+const OPTED_OUT = 'visitor opted out';
 
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags default to undefined: they are only ever tested for truth.
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
-  const identity = createIdentity(config.cookieDomain);
+  const { identifiers, isIdentified, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
   const hold = createHold(sessionStore, now);
   let companyId: string | undefined;
 
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
-    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key, nothing is sent`);
+    // A private key is not echoed back to the console.
+    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a public key`);
     else companyId = id as string;
     return problem;
   };
   if (config.companyId !== undefined) setAccount(config.companyId);
 
   const delivery = options.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
+  // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
+  const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) =>
+    delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
 
   const optedOut = () =>
-    identity.isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
+    isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
 
   const drop = (metric: string, why: string) => (log.debug(`dropped "${metric}": ${why}`), false);
 
   const trackPayload = (payload: TrackPayload): boolean => {
     const { metric } = payload;
     const properties = sanitize(payload.properties, log);
-    let value = payload.value;
-    if (!isFinite(value!)) value = undefined;
     if ('$value' in properties) {
       const coerced = toNumber(properties.$value);
       if (coerced === undefined) {
-        log.warn(`"${metric}": $value is not a number: left out`);
+        log.warn(`left out "${metric}" $value: not a number`);
         delete properties.$value;
-      } else if (value === undefined) value = properties.$value = coerced;
-      else properties.$value = coerced;
+      } else properties.$value = coerced;
     }
     const eventId = properties.$event_id;
     const event: TrackPayload = Object.assign({}, payload, {
       properties,
-      value,
+      // The adapter's value first, else $value.
+      value: isFinite(payload.value!) ? payload.value : properties.$value,
       // Only a string or number can name one event: "[object Object]" would merge unrelated ones.
       uniqueId: clip(payload.uniqueId || (/^(string|number)$/.test(typeof eventId) && eventId !== '' ? String(eventId) : randomId())),
       time: payload.time || new Date(now()).toISOString(),
     });
-    if (optedOut()) return drop(metric, 'visitor opted out');
-    const ids = identity.identifiers();
-    if (isEmpty(ids)) {
-      if (config.holdAnonymous && hold.add(event)) return log.debug(`held "${metric}" until identify`), true;
-      return drop(metric, 'visitor is not identified');
-    }
-    delivery.send({ endpoint: 'events', body: eventBody(event, ids, event.time!), profileKey: profileKey(ids), uniqueId: event.uniqueId });
-    log.debug(`queued "${metric}"`, event);
-    return true;
-  };
-
-  const identify = (input: IdentifyInput) => {
-    if (optedOut()) fail('opted_out', 'identify ignored: visitor opted out');
-    if (!input || typeof input != 'object') fail('invalid_argument', 'identify expects an object');
-    const problems: string[] = [];
-    const profile = toProfile(input, Object.assign({}, log, {
-      warn: (message: string) => (problems.push(message), log.warn(message)),
-    }));
-    const given = identifiersOf(profile);
-    if (isEmpty(given) && !identity.isIdentified()) {
-      fail('no_identifier', `identify refused: no valid email, phone_number, external_id or _kx (${problems.join('; ') || 'none given'})`);
-    }
-    if (identity.remember(given)) {
-      log.warn('identify: not the stored identifier: a new visitor, as Klaviyo ignores identifier changes');
-    }
-    const attributes = Object.assign(identity.identifiers(), profile);
-    delivery.send({ endpoint: 'profiles', body: profileBody(attributes), profileKey: profileKey(identifiersOf(attributes)) });
-    log.debug('queued profile', attributes);
-    if (config.holdAnonymous) hold.take().forEach(trackPayload);
-    return attributes;
-  };
-
-  const track = (metric: unknown, properties?: Properties) => {
-    if (!isMetricName(metric)) fail('invalid_argument', 'track expects a metric name of 1 to 127 characters');
-    const props = properties && typeof properties == 'object' ? properties : {};
-    return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
-  };
-
-  const subscribe = (input: SubscribeInput) => {
-    if (optedOut()) return drop('subscribe', 'visitor opted out');
-    if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe expects { listId, email?, phone_number? }');
-    const known = identity.identifiers();
-    const email = typeof input.email == 'string' ? input.email : known.email;
-    const phone = typeof input.phone_number == 'string' ? input.phone_number : known.phone_number;
-    const ids: ProfileIdentifiers = {};
-    // undefined reads "undefined": neither an email nor a phone number.
-    if (isEmail(email!)) ids.email = email;
-    if (isE164(phone!)) ids.phone_number = phone;
-    if (isEmpty(ids)) fail('no_identifier', 'subscribe needs a valid email or an E.164 phone_number');
-    identity.remember(ids);
-    delivery.send({ endpoint: 'subscriptions', body: subscriptionBody(input, ids), profileKey: profileKey(ids) });
+    if (optedOut()) return drop(metric, OPTED_OUT);
+    const ids = identifiers();
+    if (!isEmpty(ids)) {
+      send('events', eventBody(event, ids, event.time!), ids, event.uniqueId);
+      log.debug(`queued "${metric}"`, event);
+    } else if (config.holdAnonymous) {
+      hold.add(event);
+      log.debug(`held "${metric}" until identify`);
+    } else return drop(metric, 'visitor is not identified');
     return true;
   };
 
   // No prototype: a page calling "toString" or "__proto__" finds no method.
   const methods: Record<string, (...args: any[]) => unknown> = Object.assign(Object.create(null), {
-    identify,
-    track,
-    subscribe,
-    isIdentified: identity.isIdentified,
+    identify(input: IdentifyInput) {
+      if (optedOut()) fail('opted_out', `identify ignored: ${OPTED_OUT}`);
+      if (!input || typeof input != 'object') fail('invalid_argument', 'identify: not an object');
+      // A refusal names every field that was left out.
+      const problems: string[] = [];
+      const profile = toProfile(input, Object.assign({}, log, {
+        warn: (message: string) => (problems.push(message), log.warn(message)),
+      }));
+      const given = identifiersOf(profile);
+      if (isEmpty(given) && !isIdentified()) {
+        fail('no_identifier', `identify: no valid identifier (${problems.join('; ') || 'none given'})`);
+      }
+      if (remember(given)) log.warn('identify: another identifier: new visitor');
+      const attributes = Object.assign(identifiers(), profile);
+      send('profiles', profileBody(attributes), attributes);
+      log.debug('queued profile', attributes);
+      if (config.holdAnonymous) hold.take().forEach(trackPayload);
+      return attributes;
+    },
+    track(metric: unknown, properties?: Properties) {
+      if (typeof metric != 'string' || !metric.trim() || metric.length > 127) fail('invalid_argument', 'track: metric must be 1 to 127 characters');
+      const props = properties && typeof properties == 'object' ? properties : {};
+      return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
+    },
+    subscribe(input: SubscribeInput) {
+      if (optedOut()) return drop('subscribe', OPTED_OUT);
+      if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
+      const known = identifiers();
+      const ids: ProfileIdentifiers = {};
+      // The given email and phone_number, else the stored ones (email and phone are the first two keys).
+      for (const [key, , valid] of COOKIE_KEYS.slice(0, 2)) {
+        const value = typeof input[key as 'email'] == 'string' ? input[key as 'email'] : known[key];
+        // undefined reads "undefined": neither an email nor a phone number.
+        if (valid(value!)) ids[key] = value;
+      }
+      if (isEmpty(ids)) fail('no_identifier', 'subscribe: no valid email or phone_number');
+      remember(ids);
+      send('subscriptions', subscriptionBody(input, ids), ids);
+      return true;
+    },
+    isIdentified,
     account(id?: unknown) {
       if (id !== undefined && !setAccount(id)) delivery.flush();
       return companyId;
     },
-    cookieDomain: identity.domain,
+    cookieDomain: domain,
     viewedProduct: (product: Product) => trackPayload(viewedProduct(product)),
     addedToCart: (item: CartItem, cart?: Cart) => trackPayload(addedToCart(item, cart)),
     startedCheckout: (cart: Cart) => trackPayload(startedCheckout(cart, now())),
     trackViewedItem: (item: Properties) => !optedOut() && rememberViewedItem(item, localStore(), now()),
     optOut() {
-      identity.optOut();
+      optOutVisitor();
       delivery.clear();
-      hold.clear();
+      hold.take();
       forgetViewedItems(localStore());
       return true;
     },
-    optIn: () => (identity.optIn(), true),
+    optIn: () => (optInVisitor(), true),
   });
 
-  // Every method: trailing callbacks always fire; the Promise never reaches the page as an unhandled rejection.
+  // Every method: trailing callbacks always fire; the Promise never reaches the page as an unhandled rejection
+  // (the callbacks' handler handles it).
   const run = (name: string, args: unknown[]): Promise<unknown> => {
     const callbacks: Callback[] = [];
     while (typeof args[args.length - 1] == 'function') callbacks.unshift(args.pop() as Callback);
     const method = methods[name];
     const promise = new Promise((resolve) => {
-      if (!method) log.debug(`"${name}" is not supported: ignored`);
+      if (!method) log.debug(`${name}: not supported`);
       resolve(method && method(...args));
     }).catch((error) => {
       const typed = error instanceof KlaviyoLiteError ? error : new KlaviyoLiteError('internal', `${name} failed: ${error}`);
@@ -185,32 +183,30 @@ export function createClient(options: ClientOptions = {}): Client {
         }
       });
     promise.then(fire, () => fire(false));
-    promise.catch(noop);
     // Legacy code reads `klaviyo.account()` as a string.
     return name == 'account' ? Object.assign(promise, { toString: () => companyId || '', toJSON: () => companyId }) : promise;
   };
 
-  const api = {} as KlaviyoLite & Record<string, unknown>;
-  for (const name of Object.keys(methods)) api[name] = (...args: unknown[]) => run(name, args);
+  const api = markLive({} as KlaviyoLite & Record<string, unknown>);
+  for (const name in methods) api[name] = (...args: unknown[]) => run(name, args);
   api.push = (...commands: unknown[]) =>
     Promise.all(
       commands.map((command) => {
         try {
           if (Array.isArray(command) && typeof command[0] == 'string') return run(command[0], command.slice(1)).catch(noop);
         } catch {}
-        log.debug('push ignored a command: not [method, ...args]');
+        log.debug('push: not [method, ...args]: ignored');
       }),
     );
-  Object.defineProperty(api, '__klaviyoLite', { value: true });
 
   const kx = new URLSearchParams(location.search).get('_kx');
-  if (kx && !optedOut()) identity.remember({ _kx: kx });
+  if (kx && !optedOut()) remember({ _kx: kx });
   if (config.dataLayer) {
     const w = window as unknown as { dataLayer?: unknown[] };
     watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log);
   }
 
-  return { api, trackPayload, isIdentified: identity.isIdentified, delivery };
+  return { api, trackPayload, isIdentified, delivery };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */

@@ -2,7 +2,11 @@ import type { KlaviyoLite, Logger } from './types';
 
 type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
-const isLive = (value: any) => !!value && value.__klaviyoLite === true;
+const LIVE = '__klaviyoLite';
+const isLive = (value: any) => !!value && value[LIVE] === true;
+
+/** Marks a live object (ours), so that a second copy of the script knows. */
+export const markLive = <T>(object: T): T => Object.defineProperty(object, LIVE, { value: true });
 
 /** A second copy of the script on the same page must not start a second client (it would send twice). */
 export const isLoaded = (w: Win) => isLive(w.klaviyo) || isLive(w._learnq) || isLive(w.klaviyoLite);
@@ -32,8 +36,8 @@ export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boo
 
   w.klaviyoLite = api;
   w._klOnsite = { push: forward };
-  w._learnq = Object.defineProperty(Object.assign({}, api, { push: forward, isIdentified }), '__klaviyoLite', { value: true });
-  if (ownObject) log.error('window.klaviyo is the page\'s own: left alone; use window.klaviyoLite');
+  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified }));
+  if (ownObject) log.error('window.klaviyo is the page\'s own: use window.klaviyoLite');
   else w.klaviyo = api;
 
   forward(...queued);

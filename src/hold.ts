@@ -34,15 +34,12 @@ export function createHold(getStorage: () => Storage | undefined, now: () => num
     }
   };
   return {
-    add(event: TrackPayload) {
-      write(read().concat({ at: now(), event }).slice(-MAX_EVENTS));
-      return true;
-    },
+    add: (event: TrackPayload) => write(read().concat({ at: now(), event }).slice(-MAX_EVENTS)),
+    /** The events held, forgotten here (also forgets what expired); opting out takes them to drop them. */
     take(): TrackPayload[] {
       const list = read();
-      write([]); // also forgets what expired
+      write([]);
       return list.map((held) => held.event);
     },
-    clear: () => write([]),
   };
 }

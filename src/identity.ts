@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import type { ProfileIdentifiers } from './types';
-import { isE164, isEmail } from './validate';
+import { isE164, isEmail, isEmpty } from './validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
@@ -9,7 +9,7 @@ const OFF_COOKIE = '__kla_off';
  * `__kla_id` keys, in the format klaviyo.js writes: base64 of JSON. A cookie klaviyo.js or someone else wrote
  * may hold values Klaviyo would refuse: those are not identifiers.
  */
-const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: string) => boolean]> = [
+export const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: string) => boolean]> = [
   ['email', '$email', isEmail],
   ['phone_number', '$phone_number', isE164],
   ['external_id', '$id', (value) => value.length <= 64],
@@ -68,12 +68,9 @@ function cookie(method: 'get' | 'set' | 'remove', ...args: any[]): string | unde
 export function createIdentity(initialDomain?: string): Identity {
   let memo: string | undefined;
   let off = false;
-  let domain = initialDomain;
-  let probed = !!domain;
-  const cookieDomain = () => {
-    if (!probed) (probed = true), (domain = probeCookieDomain());
-    return domain;
-  };
+  // null: not probed yet; undefined: host-only cookies.
+  let domain: string | undefined | null = initialDomain || null;
+  const cookieDomain = () => (domain === null ? (domain = probeCookieDomain()) : domain);
   const attributes = (): Cookies.CookieAttributes => ({
     path: '/',
     expires: 730,
@@ -95,7 +92,7 @@ export function createIdentity(initialDomain?: string): Identity {
 
   return {
     identifiers,
-    isIdentified: () => Object.keys(identifiers()).length > 0,
+    isIdentified: () => !isEmpty(identifiers()),
     remember(ids) {
       let stored = read();
       const replaced = COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && stored[legacy] != ids[key]);
@@ -119,17 +116,19 @@ export function createIdentity(initialDomain?: string): Identity {
       cookie('remove', OFF_COOKIE, attributes());
     },
     domain(value) {
-      if (value !== undefined) (domain = value || undefined), (probed = true);
+      if (value !== undefined) domain = value || undefined;
       return cookieDomain();
     },
   };
 }
 
-/** A version 4 UUID; `crypto.randomUUID` exists only in secure contexts. */
+/**
+ * A version 4 UUID from crypto randomness (`crypto.randomUUID` exists only in secure contexts): each 0, 1 and 8 of
+ * the template becomes a random hex digit, the 8 keeping the variant bits (8 to b). One call for all the bytes:
+ * track() makes one per event.
+ */
 export function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 15) | 64;
-  bytes[8] = (bytes[8] & 63) | 128;
-  const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
-  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+  const bytes = crypto.getRandomValues(new Uint8Array(31));
+  let i = 0;
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (+c ^ (bytes[i++] & (15 >> (+c / 4)))).toString(16));
 }

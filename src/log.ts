@@ -1,19 +1,15 @@
 import type { Logger } from './types';
 
-const prefix = '[klaviyo-lite]';
-
-// console is looked up on each call: pages and tests replace it.
+// console is looked up on each call: pages and tests replace it. debug and warn print only with data-debug.
 export function createLogger(isDebug: () => boolean): Logger {
-  const print = (method: 'log' | 'warn' | 'error', message: string, detail: unknown[]) => {
-    try {
-      console[method](`${prefix} ${message}`, ...detail);
-    } catch {
-      // A broken console must not break the page.
-    }
-  };
-  return {
-    debug: (message, ...detail) => void (isDebug() && print('log', message, detail)),
-    warn: (message, ...detail) => void (isDebug() && print('warn', message, detail)),
-    error: (message, ...detail) => print('error', message, detail),
-  };
+  const printer =
+    (method: 'log' | 'warn' | 'error') =>
+    (message: string, ...detail: unknown[]) => {
+      try {
+        if (method == 'error' || isDebug()) console[method](`[klaviyo-lite] ${message}`, ...detail);
+      } catch {
+        // A broken console must not break the page.
+      }
+    };
+  return { debug: printer('log'), warn: printer('warn'), error: printer('error') };
 }

@@ -1,10 +1,10 @@
-import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from './types';
+import { COOKIE_KEYS } from './identity';
 import { clip } from './number';
-import { isE164, isEmail, sanitize } from './validate';
+import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from './types';
+import { isE164, isEmail, isEmpty, sanitize } from './validate';
 
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;
-const LOCATION = /^(address1|address2|city|country|region|zip|timezone|latitude|longitude|ip)$/;
-export const IDENTIFIERS: Array<keyof ProfileIdentifiers> = ['email', 'phone_number', 'external_id', '_kx'];
+const LOCATION = /^(address[12]|city|country|region|zip|timezone|latitude|longitude|ip)$/;
 
 const isBlank = (value: unknown) => value == null || value === '';
 
@@ -14,26 +14,27 @@ const modern = (key: string) =>
 
 /**
  * Turns whatever a storefront passes to `identify` into Create Client Profile attributes, field by field:
- * a blank or invalid field is left out with a warning naming it, the rest is kept.
+ * a blank or invalid field is left out with a warning naming it, the rest is kept. Blank is not invalid: it is
+ * only a debug line.
  */
 export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes {
   const profile: Properties = {};
   const location: Properties = {};
   const properties: Properties = {};
+  const leftOut = (from: string, why: string) => log.warn(`identify: left out ${from}: ${why}`);
+  const blank = (from: string) => log.debug(`identify: left out ${from}: empty`);
 
   const put = (key: string, value: unknown, from: string) => {
-    if (isBlank(value)) return log.debug(`identify: left out ${from}: empty`);
+    if (isBlank(value)) return blank(from);
     const number = typeof value == 'number' && isFinite(value);
-    if (!number && typeof value != 'string') return log.warn(`identify: left out ${from}: not a string`);
+    if (!number && typeof value != 'string') return leftOut(from, 'not a string');
     let field = clip(String(value).trim());
     if (LOCATION.test(key)) return void (location[key] = number && /^l(at|ong)/.test(key) ? value : field);
     if (key == 'email') {
-      if (!isEmail(field)) return log.warn(`identify: left out ${from}: "${field}" is not an email address`);
+      if (!isEmail(field)) return leftOut(from, `"${field}" is not an email address`);
       if (/@example\.com$/i.test(field)) log.warn(`identify: ${from}: Klaviyo ignores @example.com`);
     }
-    if (key == 'phone_number' && !isE164(field)) {
-      return log.warn(`identify: left out ${from}: "${field}" is not an E.164 phone number`);
-    }
+    if (key == 'phone_number' && !isE164(field)) return leftOut(from, `"${field}" is not E.164`);
     if (key == 'external_id' && field.length > 64) {
       log.warn(`identify: ${from} truncated to 64 characters`);
       field = field.slice(0, 64).replace(/[\ud800-\udbff]$/, '');
@@ -41,7 +42,7 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     profile[key] = field;
   };
 
-  for (const from of Object.keys(input || {})) {
+  for (const from of Object.keys(input)) {
     if (from == '__proto__') continue;
     const value = input[from];
     const key = modern(from);
@@ -52,17 +53,17 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
         if (key == 'properties') part != '__proto__' && (properties[part] = partValue);
         else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
-    } else if (isBlank(value)) log.debug(`identify: left out ${from}: empty`);
+    } else if (isBlank(value)) blank(from);
     else properties[from] = value;
   }
-  if (Object.keys(location).length) profile.location = location;
   const custom = sanitize(properties, log, 'identify');
-  if (Object.keys(custom).length) profile.properties = custom;
+  if (!isEmpty(location)) profile.location = location;
+  if (!isEmpty(custom)) profile.properties = custom;
   return profile as ProfileAttributes;
 }
 
 export function identifiersOf(profile: ProfileAttributes): ProfileIdentifiers {
   const ids: ProfileIdentifiers = {};
-  for (const key of IDENTIFIERS) if (profile[key]) ids[key] = profile[key];
+  for (const [key] of COOKIE_KEYS) if (profile[key]) ids[key] = profile[key];
   return ids;
 }

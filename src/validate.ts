@@ -1,12 +1,12 @@
 import { clip } from './number';
 import type { Logger, Properties } from './types';
 
-export const isEmail = (value: string) => /^[^\s@"<>()[\],;:\\]+@[^\s@"<>()[\],;:\\.]+(\.[^\s@"<>()[\],;:\\.]+)+$/.test(value);
+// No space, quote, bracket, comma, semicolon, colon or backslash anywhere; one @; a domain of two or more labels.
+export const isEmail = (value: string) => !/[\s"<>()[\],;:\\]/.test(value) && /^[^@]+@[^@.]+(\.[^@.]+)+$/.test(value);
 
 export const isE164 = (value: string) => /^\+[1-9]\d{6,14}$/.test(value);
 
-export const isMetricName = (name: unknown): name is string =>
-  typeof name == 'string' && !!name.trim() && name.length < 128;
+export const isEmpty = (object: object) => !Object.keys(object).length;
 
 /**
  * A JSON-safe copy of page data within Klaviyo's limits (100 KB strings, 400 properties, 10 levels). What JSON
@@ -25,24 +25,24 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
       if (cut != value) drop(at, 'cut to 100 KB');
       return cut;
     }
-    if (type == 'number') return isFinite(value) ? value : drop(at, `${value} is not a JSON number`);
+    if (type == 'number') return isFinite(value) ? value : drop(at, `${value}`);
     if (type == 'boolean' || value == null) return value;
     if (type == 'bigint') return String(value);
-    if (type != 'object') return drop(at, `a ${type} cannot be sent`);
+    if (type != 'object') return drop(at, `a ${type}`);
     if (Object.prototype.toString.call(value) == '[object Date]') {
       return isNaN(value.getTime()) ? drop(at, 'invalid Date') : value.toISOString();
     }
-    if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node cannot be sent');
+    if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node');
     if (seen.has(value)) return drop(at, 'circular reference');
-    if (depth > 9) return drop(at, 'deeper than 10 levels');
+    if (depth > 9) return drop(at, 'over 10 levels');
     seen.add(value);
     const array = Array.isArray(value);
     const result: any = array ? [] : {};
     let count = 0;
     for (const key of (array ? value.keys() : Object.keys(value)) as Iterable<string>) {
-      const where = array ? `${at}[${key}]` : `${at}.${key}`;
+      const where = `${at}.${key}`;
       if (!array && (/^(__proto__|constructor|prototype)$/.test(key) || clip(key) != key)) {
-        drop(where.slice(0, 200), 'reserved or longer than 100 KB key');
+        drop(where.slice(0, 200), 'reserved or too long key');
         continue;
       }
       let item;
@@ -55,7 +55,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
       if (array) result.push(item);
       else if (depth || ++count <= 400) result[key] = item;
       else {
-        drop(where, 'more than 400 properties');
+        drop(where, 'over 400 properties');
         break;
       }
     }
@@ -63,7 +63,8 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     return result;
   };
 
-  const result: any = copy(input == null ? {} : input, path, 0);
+  // null and undefined copy as themselves: no properties.
+  const result: any = copy(input, path, 0);
   if (!result || typeof result != 'object' || Array.isArray(result)) return {};
   // Klaviyo refuses event payloads over 5 MB: drop the largest properties until it fits.
   const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
@@ -73,7 +74,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
       if (total < 4.9e6) break;
       total -= size(result[key]);
       delete result[key];
-      drop(`${path}.${key}`, 'the payload would pass 5 MB');
+      drop(`${path}.${key}`, 'over 5 MB in all');
     }
   }
   return result;
