@@ -505,7 +505,8 @@ describe('leaving the page', () => {
     const offWindow = vi.spyOn(window, 'removeEventListener');
     const { delivery } = setup();
     const added = [...onWindow.mock.calls, ...onDocument.mock.calls].map((c) => c[0]);
-    expect(added.sort()).toEqual(['pagehide', 'pageshow', 'storage', 'visibilitychange']);
+    // Not "storage" either: subscribing costs every page load a round trip to the browser process.
+    expect(added.sort()).toEqual(['pagehide', 'pageshow', 'visibilitychange']);
     expect(added).not.toContain('unload');
     expect(added).not.toContain('beforeunload');
     delivery.stop();
