@@ -51,7 +51,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
     // A private key is not echoed back to the console.
-    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a public key`);
+    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key; nothing is sent`);
     else companyId = id as string;
     return problem;
   };
@@ -112,7 +112,7 @@ export function createClient(options: ClientOptions = {}): Client {
       if (isEmpty(given) && !isIdentified()) {
         fail('no_identifier', `identify: no valid identifier (${problems.join('; ') || 'none given'})`);
       }
-      if (remember(given)) log.warn('identify: another identifier: new visitor');
+      if (remember(given)) log.warn('identify: not the stored email/phone/id: a new visitor (Klaviyo ignores identifier changes)');
       const attributes = Object.assign(identifiers(), profile);
       send('profiles', profileBody(attributes), attributes);
       log.debug('queued profile', attributes);

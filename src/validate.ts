@@ -25,7 +25,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
       if (cut != value) drop(at, 'cut to 100 KB');
       return cut;
     }
-    if (type == 'number') return isFinite(value) ? value : drop(at, `${value}`);
+    if (type == 'number') return isFinite(value) ? value : drop(at, `${value} is not a JSON number`);
     if (type == 'boolean' || value == null) return value;
     if (type == 'bigint') return String(value);
     if (type != 'object') return drop(at, `a ${type}`);
