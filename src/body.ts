@@ -1,4 +1,3 @@
-import { isEmpty } from './validate';
 import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeInput, TrackPayload } from './types';
 
 // JSON:API documents for the client endpoints, as the spec (revision 2026-07-15) describes them.
@@ -23,14 +22,9 @@ export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time
 
 export const profileBody = (attributes: ProfileAttributes) => resource('profile', attributes);
 
-export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifiers): Body {
-  const subscribed = { marketing: { consent: 'SUBSCRIBED' } };
+export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifiers, channels: string[]): Body {
   const subscriptions: Record<string, unknown> = {};
-  // The channels asked for that the profile has an identifier for; else email when it has one, else SMS.
-  for (const channel of Array.isArray(input.channels) ? input.channels : []) {
-    if (channel == 'sms' ? profile.phone_number : channel == 'email' && profile.email) subscriptions[channel] = subscribed;
-  }
-  if (isEmpty(subscriptions)) subscriptions[profile.email ? 'email' : 'sms'] = subscribed;
+  for (const channel of channels) subscriptions[channel] = { marketing: { consent: 'SUBSCRIBED' } };
   const attributes: Record<string, unknown> = { profile: resource('profile', Object.assign({}, profile, { subscriptions })) };
   if (typeof input.customSource == 'string' && input.customSource) attributes.custom_source = input.customSource.slice(0, 500);
   const body = resource('subscription', attributes);

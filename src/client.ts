@@ -38,6 +38,8 @@ const fail = (code: KlaviyoLiteError['code'], message: string) => {
   throw new KlaviyoLiteError(code, message);
 };
 const OPTED_OUT = 'visitor opted out';
+// In the order of COOKIE_KEYS' first two: email, phone_number.
+const CHANNELS = ['email', 'sms'];
 
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags default to undefined: they are only ever tested for truth.
@@ -129,15 +131,23 @@ export function createClient(options: ClientOptions = {}): Client {
       if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
       const known = identifiers();
       const ids: ProfileIdentifiers = {};
+      const given: string[] = [];
       // The given email and phone_number, else the stored ones (email and phone are the first two keys).
-      for (const [key, , valid] of COOKIE_KEYS.slice(0, 2)) {
-        const value = typeof input[key as 'email'] == 'string' ? input[key as 'email'] : known[key];
+      COOKIE_KEYS.slice(0, 2).forEach(([key, , valid], i) => {
+        const own = typeof input[key as 'email'] == 'string';
+        const value = own ? input[key as 'email'] : known[key];
+        if (own) given.push(CHANNELS[i]);
         // undefined reads "undefined": neither an email nor a phone number.
         if (valid(value!)) ids[key] = value;
+      });
+      // Consent only for the channels asked for, else those of the identifiers given, else email (or SMS) on file.
+      const asked: string[] = Array.isArray(input.channels) && input.channels.length ? input.channels : given.length ? given : [ids.email ? 'email' : 'sms'];
+      const channels = CHANNELS.filter((channel, i) => asked.includes(channel) && ids[COOKIE_KEYS[i][0]]);
+      if (!channels.length) {
+        fail('no_identifier', `subscribe: no valid ${isEmpty(ids) ? 'email or phone_number' : `identifier for ${asked.join(' and ')}`}`);
       }
-      if (isEmpty(ids)) fail('no_identifier', 'subscribe: no valid email or phone_number');
       remember(ids);
-      send('subscriptions', subscriptionBody(input, ids), ids);
+      send('subscriptions', subscriptionBody(input, ids, channels), ids);
       return true;
     },
     isIdentified,

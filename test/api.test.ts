@@ -33,6 +33,40 @@ describe('the klaviyo object', () => {
     expect(cookieJson().$email).toBe('news@shop.example');
   });
 
+  describe('subscribe consents only to the channels asked for', () => {
+    const channelsOf = (request: { body: { data: any } }) => Object.keys(request.body.data.attributes.profile.data.attributes.subscriptions);
+
+    it('an SMS sign-up by a visitor known by email subscribes SMS only', async () => {
+      const { api, sent } = recordingClient();
+      await api.identify({ email: 'known@mailbox.org' });
+      expect(await api.subscribe({ listId: 'Y6nRLr', phone_number: '+12125550142' })).toBe(true);
+      expect(channelsOf(sent[1])).toEqual(['sms']);
+    });
+
+    it('channels: ["sms"] with an invalid phone is refused, not turned into email consent', async () => {
+      const { api, sent } = recordingClient();
+      const subscribing = api.subscribe({ listId: 'Y6nRLr', email: 'a@mailbox.org', phone_number: '(212) 555-0142', channels: ['sms'] });
+      await expect(subscribing).rejects.toMatchObject({ code: 'no_identifier', message: expect.stringContaining('sms') });
+      expect(sent).toEqual([]);
+    });
+
+    it('an invalid phone given alone does not fall back to the email on file', async () => {
+      const { api, sent } = recordingClient();
+      await api.identify({ email: 'known@mailbox.org' });
+      await expect(api.subscribe({ listId: 'Y6nRLr', phone_number: '555-0142' })).rejects.toMatchObject({ code: 'no_identifier' });
+      expect(sent.map((r) => r.endpoint)).toEqual(['profiles']);
+    });
+
+    it('with no identifier given, the email on file is subscribed; both given, both channels', async () => {
+      const { api, sent } = recordingClient();
+      await api.identify({ email: 'known@mailbox.org' });
+      await api.subscribe({ listId: 'Y6nRLr' });
+      await api.subscribe({ listId: 'Y6nRLr', email: 'new@mailbox.org', phone_number: '+12125550142' });
+      await api.subscribe({ listId: 'Y6nRLr', email: 'new@mailbox.org', phone_number: '+12125550142', channels: ['email'] });
+      expect(sent.slice(1).map(channelsOf)).toEqual([['email'], ['email', 'sms'], ['email']]);
+    });
+  });
+
   it('optOut clears the identity and the outbox; nothing is sent until optIn', async () => {
     const { api, sent, delivery } = recordingClient();
     await api.identify({ email: 'a@shop.example' });
