@@ -13,6 +13,7 @@ try {
   else {
     const client = createClient(Object.assign({ log }, config));
     installGlobals(window, client.api, client.isIdentified, log);
+    client.start();
     log.debug('loaded', config);
   }
 } catch (error) {

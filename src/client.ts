@@ -31,6 +31,8 @@ export interface Client {
   /** Synchronous, for legacy `_learnq.isIdentified()`. */
   isIdentified(): boolean;
   delivery: Delivery;
+  /** Starts watching the dataLayer: after the page's queued calls ran, so that a queued identify comes first. */
+  start(): void;
 }
 
 const noop = () => {};
@@ -211,15 +213,19 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const kx = new URLSearchParams(location.search).get('_kx');
   if (kx && !optedOut()) remember({ _kx: kx });
-  if (config.dataLayer) {
-    const w = window as unknown as { dataLayer?: unknown[] };
-    watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log);
-  }
+  const start = () => {
+    if (config.dataLayer) {
+      const w = window as unknown as { dataLayer?: unknown[] };
+      watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log);
+    }
+  };
 
-  return { api, trackPayload, isIdentified, delivery };
+  return { api, trackPayload, isIdentified, delivery, start };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */
 export function createKlaviyo(options: ClientOptions = {}): KlaviyoLite {
-  return createClient(options).api;
+  const client = createClient(options);
+  client.start();
+  return client.api;
 }

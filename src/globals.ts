@@ -1,4 +1,4 @@
-import type { KlaviyoLite, Logger } from './types';
+import type { Callback, KlaviyoLite, Logger } from './types';
 
 type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
@@ -36,7 +36,8 @@ export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boo
 
   w.klaviyoLite = api;
   w._klOnsite = { push: forward };
-  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified }));
+  // Legacy themes read the answer synchronously; a trailing callback still fires.
+  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified: (callback?: Callback) => (api.isIdentified(callback), isIdentified()) }));
   if (ownObject) log.error('window.klaviyo is the page\'s own: use window.klaviyoLite');
   else w.klaviyo = api;
 

@@ -22,8 +22,13 @@
         function settle(result) {
           if (done) return;
           done = true;
-          if (callback) callback(result);
           if (resolve) resolve(result);
+          // The page's callback may throw: its Promise is settled already, and the other calls still settle.
+          try {
+            if (callback) callback(result);
+          } catch (e) {
+            if (w.console) w.console.error('[klaviyo-lite] a callback threw', e);
+          }
         }
         command.push(settle);
         w._klOnsite.push(command);

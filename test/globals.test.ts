@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { installGlobals, isLoaded } from '../src/globals';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
 
@@ -10,7 +10,7 @@ const ourStub = readFileSync(resolve('src/stub.js'), 'utf8');
 
 beforeEach(() => {
   clearCookies();
-  for (const key of ['klaviyo', '_learnq', '_klOnsite', 'klaviyoLite']) delete w[key];
+  for (const key of ['klaviyo', '_learnq', '_klOnsite', 'klaviyoLite', 'dataLayer']) delete w[key];
 });
 
 function load() {
@@ -112,5 +112,57 @@ describe('legacy and array queues', () => {
     expect(isLoaded(window)).toBe(false);
     load();
     expect(isLoaded(window)).toBe(true);
+  });
+});
+
+describe('callbacks', () => {
+  const settled = (p: Promise<unknown>) =>
+    Promise.race([p.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('pending'), 50))]);
+
+  it("a page callback that throws does not leave the stub's Promise pending", async () => {
+    window.eval(ourStub);
+    const tracked = w.klaviyo.track('Viewed Product', { ProductID: '1' }, () => {
+      throw new Error('page bug');
+    });
+    load();
+    expect(await settled(tracked)).toBe('settled');
+  });
+
+  it('when the script never loads, one throwing callback does not stop the others from settling after 10 s', async () => {
+    vi.useFakeTimers();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      window.eval(ourStub);
+      w.klaviyo.track('A', {}, () => {
+        throw new Error('page bug');
+      });
+      const b = w.klaviyo.track('B', {});
+      vi.advanceTimersByTime(10_000);
+      vi.useRealTimers();
+      expect(await settled(b)).toBe('settled');
+      expect(errors).toHaveBeenCalledWith('[klaviyo-lite] a callback threw', expect.any(Error));
+    } finally {
+      vi.useRealTimers();
+      errors.mockRestore();
+    }
+  });
+
+  it('_learnq.isIdentified answers synchronously and still fires its callback', async () => {
+    load();
+    let answer: unknown;
+    expect(w._learnq.isIdentified((r: unknown) => (answer = r))).toBe(false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(answer).toBe(false);
+  });
+});
+
+describe('dataLayer', () => {
+  it('GA4 events already on the dataLayer are read after the queued calls, so a queued identify comes first', () => {
+    w._learnq = [['identify', { email: 'early@mailbox.org' }]];
+    w.dataLayer = [{ event: 'view_item', ecommerce: { currency: 'USD', value: 5, items: [{ item_id: 'p1', item_name: 'Mug', price: 5 }] } }];
+    const client = recordingClient({ dataLayer: true });
+    installGlobals(window, client.api, client.isIdentified, client.log);
+    client.start();
+    expect(metrics(client.sent)).toEqual(['profiles', 'Viewed Product']);
   });
 });
