@@ -85,6 +85,18 @@ describe('one cart, three vocabularies', () => {
 });
 
 describe('viewedProduct', () => {
+  test.each([
+    ['12,99 €', undefined],
+    ['1.299,00 €', undefined],
+    ['1,2345', undefined],
+    ['1,299.00 €', 1299],
+    ['$1,234,567.5', 1234567.5],
+    ['USD 15.98', 15.98],
+    ['1 299.00', 1299],
+  ])('a price of %j reads as %j: decimal commas are not guessed at', (price, expected) => {
+    expect(viewedProduct({ id: 1, price }).properties.Price).toBe(expected);
+  });
+
   test('maps every field, keeps custom ones, value = Price', () => {
     const payload = viewedProduct({
       id: 1111,

@@ -233,6 +233,12 @@ describe('fromSpec: Checkout Started', () => {
     expect(payload.properties.Items).toEqual([{ ProductName: 'Gift card', ItemPrice: 25, RowTotal: 25 }]);
   });
 
+  test("a line's total is its RowTotal, and the cart's value is built from it", () => {
+    const payload = fromSpec('Checkout Started', { order_id: 'o1', products: [{ product_id: 'a', price: 2, quantity: 3, total: 5 }] }, NOW)!;
+    expect(payload.properties.Items).toEqual([{ ProductID: 'a', ItemPrice: 2, Quantity: 3, RowTotal: 5 }]);
+    expect(payload.properties.$value).toBe(5);
+  });
+
   test('junk in products is skipped', () => {
     const payload = fromSpec('Checkout Started', { products: [null, 'x', 3, { sku: 'a' }] }, NOW)!;
     expect(payload.properties.Items).toEqual([{ SKU: 'a' }]);

@@ -15,6 +15,7 @@ export function fromSpec(metric: string, properties: Properties, now?: number): 
   // Product Added: the top level is the added product, plus what the source knows about the cart. The helpers
   // read only cart keys from the cart and only product keys from the item, so one object serves as both.
   const p = rename(added ? CART + '|' + PRODUCT : 'id order_id checkout_id cart_id|' + CART, properties) as Cart;
-  p.items = objects(p.items).map((i) => rename(PRODUCT, i)) as CartItem[];
+  // A line's `total` is its row total.
+  p.items = objects(p.items).map((i) => rename(PRODUCT + '|rowTotal total', i)) as CartItem[];
   return added ? addedToCart(p, p) : startedCheckout(p, now);
 }
