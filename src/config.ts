@@ -16,13 +16,14 @@ export function findScript(doc: Document): HTMLScriptElement | undefined {
 export function companyIdFromSrc(src: string): string | undefined {
   const url = new URL(src, location.href);
   const path = url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/);
-  return url.searchParams.get('company_id') || (path ? path[1] : undefined);
+  // A folder that is no key (`/dist/`) is just where the script lives; a private key there is still refused.
+  return url.searchParams.get('company_id') || (path && checkCompanyId(path[1]) != 'invalid_company_id' ? path[1] : undefined);
 }
 
 export type CompanyIdProblem = 'private_key' | 'invalid_company_id' | undefined;
 
 export const checkCompanyId = (id: unknown): CompanyIdProblem =>
-  /^pk_/i.test(String(id)) ? 'private_key' : typeof id == 'string' && /^[A-Za-z\d]{6}$/.test(id) ? undefined : 'invalid_company_id';
+  /pk_/i.test(String(id)) ? 'private_key' : typeof id == 'string' && /^[A-Za-z\d]{6}$/.test(id) ? undefined : 'invalid_company_id';
 
 export function readConfig(script: HTMLScriptElement | undefined): Config {
   const attribute = (name: string) => script && script.getAttribute(`data-${name}`);

@@ -8,9 +8,19 @@ describe('configuration from the script tag', () => {
     expect(companyIdFromSrc('https://cdn.example/klaviyo-lite.js')).toBeUndefined();
   });
 
+  it('takes a folder that is no key for where the script lives, yet still sees a private key there', () => {
+    expect(companyIdFromSrc('https://shop.example/dist/klaviyo-lite.js')).toBeUndefined();
+    expect(companyIdFromSrc('https://shop.example/assets/js/klaviyo-lite.min.js')).toBeUndefined();
+    expect(companyIdFromSrc('https://shop.example/pk_0123456789abcdef/klaviyo-lite.js')).toBe('pk_0123456789abcdef');
+    expect(checkCompanyId(companyIdFromSrc('https://shop.example/pk_0123456789abcdef/klaviyo-lite.js'))).toBe('private_key');
+  });
+
   it('accepts 6 alphanumerics only, and calls a pk_ key what it is', () => {
     expect(checkCompanyId('AbC123')).toBeUndefined();
     expect(checkCompanyId('pk_abcdef0123456789')).toBe('private_key');
+    // Pasted with a space or a prefix: still a private key, never echoed to the console.
+    expect(checkCompanyId(' pk_abcdef0123456789')).toBe('private_key');
+    expect(checkCompanyId('key=pk_abcdef0123456789')).toBe('private_key');
     expect(checkCompanyId('AbC12')).toBe('invalid_company_id');
     expect(checkCompanyId(123456)).toBe('invalid_company_id');
   });
