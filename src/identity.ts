@@ -95,7 +95,9 @@ export function createIdentity(initialDomain?: string): Identity {
     isIdentified: () => !isEmpty(identifiers()),
     remember(ids) {
       let stored = read();
-      const replaced = COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && stored[legacy] != ids[key]);
+      // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
+      const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
+      const replaced = COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
       for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];

@@ -92,6 +92,14 @@ describe('identify', () => {
     expect(logs.some((l) => l.includes('new visitor'))).toBe(true);
   });
 
+  it('the same email in other letter case is the same visitor: nothing stored is forgotten', async () => {
+    const { api, logs } = recordingClient();
+    await api.identify({ email: 'shopper@mailbox.org', phone_number: '+12125550142' });
+    await api.identify({ email: 'Shopper@Mailbox.org' });
+    expect(cookieJson()).toMatchObject({ $email: 'Shopper@Mailbox.org', $phone_number: '+12125550142' });
+    expect(logs.some((l) => l.includes('new visitor'))).toBe(false);
+  });
+
   it('reads a cookie written by klaviyo.js and starts fresh from a tampered one', async () => {
     document.cookie = `__kla_id=${btoa(JSON.stringify({ cid: 'abc', $email: 'old@shop.example' }))}; path=/`;
     const { api, isIdentified } = recordingClient();
