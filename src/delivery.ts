@@ -30,8 +30,10 @@ export interface Delivery {
   stop(): void;
 }
 
-// Longer than ky's 10 s timeout, so a lease outlives the request it covers.
+// Longer than the 10 s timeout of every request (transport.ts), so a lease outlives the request it covers.
 const leaseMs = 15e3;
+// The longest wait a failed request is given: Retry-After's cap, above backoff's (3 min).
+const maxWait = 36e5;
 // What browsers allow in flight from keepalive requests, less some room.
 const keepaliveBudget = 64e3;
 
@@ -54,6 +56,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let active: Promise<void> | undefined;
   let ticked: boolean | undefined;
   let warned: boolean | undefined;
+  // After our pagehide handler ran (until back from the bfcache); while the document is hidden.
+  let gone: boolean | undefined;
+  let hidden: boolean | undefined;
+  let soon: boolean | undefined;
 
   const save = () => {
     const list = outbox.read();
@@ -75,8 +81,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return Object.assign({}, r, { lease });
   };
 
-  // How long `r` must still wait: for the answer to an earlier try, its backoff, or its endpoint's pace.
-  const wait = (r: Rec, now: number) => Math.max((r.lease || 0) - now, r.at - now, pacer.wait(r.endpoint, now));
+  // Until `t`, unless it is further ahead than we ever set (`most`): then the clock was set back, and it is over.
+  const until = (t: number, most: number, now: number) => (t - now > most ? 0 : t - now);
+
+  // How long `r` must still wait: for the answer to a try in flight here or elsewhere, its backoff, or its
+  // endpoint's pace.
+  const wait = (r: Rec, now: number) =>
+    flying.has(r.id)
+      ? Infinity
+      : Math.max(until(r.lease || 0, leaseMs, now), until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
 
   // keepalive: bytes held against the keepalive budget, 0 for an ordinary request.
   const deliver = async (r: Rec, id: string, body: string, keepalive = 0) => {
@@ -104,7 +117,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     } else {
       const now = Date.now();
       // Retry-After is honoured, within reason (1 h): a bad header must not park the queue for days.
-      const at = now + Math.max(backoff(tries, random), Math.min(retryAfter(after, now) || 0, 36e5));
+      const at = now + Math.max(backoff(tries, random), Math.min(retryAfter(after, now) || 0, maxWait));
       list[i] = Object.assign({}, rec, { tries, at, lease: undefined });
     }
     outbox.write(list);
@@ -174,7 +187,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         if (gone) list[i] = Object.assign({}, r, { lease });
         return;
       }
-      if (r.lease! > now) return;
+      if (until(r.lease || 0, leaseMs, now) > 0) return;
       const body = full || wait(r, now) > 0 ? '' : JSON.stringify(r.body);
       // Not its turn yet, or past the budget: the rest waits too.
       const size = body ? new Blob([body]).size : Infinity;
@@ -193,10 +206,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // storage events costs every page load about 0.7 ms in Chromium; a key another page released is adopted at
   // this page's next scan (any send, and every 5 s while records wait) or by the next page load.
   const handlers: Record<string, (event: any) => void> = {
-    pagehide: () => hide(true),
-    visibilitychange: () => document.visibilityState == 'hidden' && hide(),
+    pagehide: () => hide((gone = true)),
+    visibilitychange: () => (hidden = document.visibilityState == 'hidden') && hide(),
     // Back from the bfcache: the key was released and may have been adopted meanwhile.
-    pageshow: (event: PageTransitionEvent) => event.persisted && (outbox.release(false), wake(0)),
+    pageshow: (event: PageTransitionEvent) => event.persisted && ((gone = false), outbox.release(false), wake(0)),
   };
 
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
@@ -215,6 +228,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           tries: 0,
           at: 0,
         });
+        // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
+        // least stored (a hidden page may be discarded). One pass for all the calls of the task.
+        if ((gone || hidden) && !soon) {
+          soon = true;
+          Promise.resolve().then(() => {
+            soon = false;
+            gone ? hide(true) : save();
+          });
+        }
         wake(0);
       } catch {}
     },

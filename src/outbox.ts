@@ -25,7 +25,7 @@ export interface Outbox {
    */
   read(): Rec[];
   write(list: Rec[]): void;
-  /** Takes over the records of pages gone (released, or silent for 10 s). */
+  /** Takes over the well-formed records of pages gone (released, or silent for 10 s). */
   adopt(): void;
   /** true: the page is going away, its key is for the next page to adopt. false: it came back (bfcache). */
   release(gone: boolean): void;
@@ -46,18 +46,23 @@ export const randomName = () => Math.random().toString(36).slice(2);
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const name = () => `${prefix}.${randomName()}`;
   let own = name();
-  // null: in memory (asked for, or storage failed), where `list` is all there is.
+  // null: in memory (asked for, or storage unusable), where `list` is all there is.
   let store: Storage | null | undefined;
   // What our key holds, as last written (nothing when empty: no key), and when.
   let list: Rec[] = [];
   let wrote = 0;
   let gone = false;
-  let scan = 0;
+  let scanned = 0;
+  // The last write failed: our key holds less than `list` (or nothing), and `list` is what counts.
+  let unsaved = false;
+  let failed = 0;
   const json = new WeakMap<Rec, string>();
 
-  // Private mode, a full quota, a disabled or throwing localStorage: keep going in memory, and say so once.
+  // Said once, whatever the cause.
+  const unusable = () => failed++ || log.debug('localStorage unavailable: requests kept in memory');
+  // Private mode, a disabled or throwing localStorage: keep going in memory.
   const fallBack = () => {
-    log.debug('localStorage unavailable: requests kept in memory');
+    unusable();
     try {
       store!.removeItem(own);
     } catch {}
@@ -74,7 +79,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       if (!text) json.set(r, (text = JSON.stringify(r)));
     } catch {
       // A cyclic or BigInt body would otherwise jam every later write.
-      log.error(`dropped ${r.endpoint} request: its body cannot be serialized`);
+      log.error(`dropped ${Object(r).endpoint} request: its body cannot be serialized`);
     }
     return text;
   };
@@ -83,7 +88,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     for (let i = records.length; i--; ) if (!serialize(records[i])) records.splice(i, 1);
     const parts = records.map(serialize) as string[];
     // At most 500 records and 4 M characters: 10,000 events from one busy page come to 2–3 M characters;
-    // Chromium gives an origin about 5.2 M. A write past the quota falls back to memory: nothing is lost.
+    // Chromium gives an origin about 5.2 M.
     let size = parts.join().length + 1;
     let drop = 0;
     while (parts.length - drop > 500 || size > 4e6) size -= parts[drop++].length + 1;
@@ -94,14 +99,23 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     }
     wrote = Date.now();
     list = records;
+    const alive = gone ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
       if (store)
         records.length
-          ? store.setItem(own, `{"alive":${gone ? 0 : wrote},"records":[${parts.slice(drop)}]}`)
+          ? store.setItem(own, `{"alive":${alive},"records":[${parts.slice(drop)}]}`)
           : store.removeItem(own);
+      unsaved = false;
     } catch {
-      fallBack();
+      // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
+      // close, under a fresh heartbeat (the same size: it fits) so that no page adopts them while it lives.
+      unusable();
+      unsaved = true;
+      try {
+        const old = store!.getItem(own);
+        if (old) store!.setItem(own, old.replace(/\d+/, `${alive}`));
+      } catch {}
     }
   };
 
@@ -118,26 +132,30 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const adopt = (also?: string) => {
     const now = Date.now();
     let taken: Rec[] = [];
-    scan = now + 5e3;
+    scanned = now;
     try {
       for (const k of keys()) {
         const value = k != own && store!.getItem(k);
         const alive = /^{"alive":(\d+)/.exec(value || '');
-        if (value && (k == also || !alive || now - +alive[1] > 1e4)) {
+        // Silent for 10 s, or "alive" further ahead: written before the clock was set back.
+        if (value && (k == also || !alive || Math.abs(now - +alive[1]) > 1e4)) {
           const parsed = parseJson(value);
-          taken = taken.concat(Array.isArray(parsed) ? parsed : (parsed || {}).records || []);
+          taken = taken.concat(Array.isArray(parsed) ? parsed : (parsed || {}).records);
           store!.removeItem(k);
         }
       }
     } catch {}
+    // A legacy or foreign key may hold anything.
+    taken = taken.filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body);
     if (taken.length) write(taken.concat(list));
   };
 
   const release = (on: boolean) => {
     const old = own;
     gone = on;
-    // Released: the key stays, marked for the next page to adopt. In memory, there is no key to move.
-    if (on || !store) return write(list);
+    // Released: the key stays, marked for the next page to adopt. In memory, or with the last write failed,
+    // the key is not all there is: `list` stays.
+    if (on || !store || unsaved) return write(list);
     // Back from the bfcache, or awake again: under a new key, with what is left of the old one, if
     // anything; what another page adopted meanwhile is its to send now.
     own = name();
@@ -148,18 +166,20 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   return {
     read() {
       const now = Date.now();
+      // Also when the clock was set back.
+      const since = Math.abs(now - wrote);
       try {
         // Our key removed: another tab cleared the outbox (opt-out), or adopted it while we were silent.
-        if (store && list.length && store.getItem(own) == null) list = [];
+        if (store && !unsaved && list.length && store.getItem(own) == null) list = [];
       } catch {
         fallBack();
       }
       if (!gone && list.length) {
         // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours are moved to a new one.
         // Else the heartbeat: other pages leave a key alone while it is fresher than 10 s.
-        now - wrote > 8e3 ? release(false) : now - wrote > 2e3 && write(list);
+        since > 8e3 ? release(false) : since > 2e3 && write(list);
       }
-      if (now >= scan) adopt();
+      if (Math.abs(now - scanned) >= 5e3) adopt();
       return list;
     },
     write,

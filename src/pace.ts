@@ -17,9 +17,10 @@ export function createPacer(): Pacer {
   const sent: Partial<Record<Endpoint, number[]>> = {};
   return {
     wait(endpoint, now) {
-      const times = sent[endpoint] || [];
+      // The last minute's, less any "in the future" (the clock was set back): they would hold requests until
+      // it caught up.
+      const times = (sent[endpoint] = (sent[endpoint] || []).filter((t) => t > now - 6e4 && t <= now));
       const [burst, steady] = limits[endpoint] || [350, 3500];
-      while (times[0] <= now - 6e4) times.shift();
       const n = times.length;
       // Until the burst-th (steady-th) latest send is a second (minute) old; no wait while there are fewer.
       return Math.max(0, times[n - burst] + 1e3 - now || 0, times[n - steady] + 6e4 - now || 0);

@@ -22,26 +22,36 @@ export async function post(
   // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
   // throws when `this` is some other object.
   const fetcher: typeof globalThis.fetch = (input, init) => (options.fetch || globalThis.fetch)(input, init);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
+    const abort = new AbortController();
+    // ky's 10 s timeout, for all of the request: a keepalive one too, and an error's body, which ky's does
+    // not cover. So the 15 s lease outlives every request, and a stalled body cannot hang the queue.
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(abort.abort()), 1e4)));
     const url = `${options.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
     // keepalive false is a Request's default: ky passes it on unchanged.
-    const init = { method: 'POST', headers, body, keepalive };
-    const response = await (keepalive
-      ? // The page is going away: a plain keepalive fetch, with no clone or abort timer.
-        fetcher(url, init)
-      : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
-        // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
-        // hide 429s. ky still gives us a timeout that aborts a hung request.
-        ky(url, Object.assign(init, { retry: 0, throwHttpErrors: false, fetch: fetcher })));
+    const init = { method: 'POST', headers, body, keepalive, signal: abort.signal };
+    const response = await Promise.race([
+      late,
+      keepalive
+        ? // The page is going away: a plain keepalive fetch, with no clone.
+          fetcher(url, init)
+        : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
+          // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
+          // hide 429s.
+          ky(url, Object.assign(init, { retry: 0, throwHttpErrors: false, fetch: fetcher })),
+    ]);
     const { status } = response;
     let errors: ApiError[] | undefined;
     if (status > 399) {
       try {
-        errors = (await response.json()).errors;
+        errors = (await Promise.race([late, response.json()])).errors;
       } catch {}
     }
     return [status, response.headers.get('retry-after'), errors];
   } catch {
     return [0];
+  } finally {
+    clearTimeout(timer);
   }
 }

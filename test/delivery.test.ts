@@ -1,48 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createDelivery, type Delivery, type DeliveryOptions } from '../src/delivery';
-import { accepted, event, fakeApi, laggedStorages, mapStorage, profile, reply, spyLog, uniqueIds, type Hit } from './helpers/fake-api';
+import { describe, expect, test, vi } from 'vitest';
+import { accepted, event, fakeApi, laggedStorages, mapStorage, profile, reply, uniqueIds, type Hit } from './helpers/fake-api';
+import { crashedPage, OUTBOX, outboxKeys, setup, useDeliveryHarness } from './helpers/delivery';
 
-const key = '__kla_outbox';
-let made: Delivery[] = [];
+const key = OUTBOX;
+useDeliveryHarness();
 
-beforeEach(() => {
-  // hrtime and performance stay real: the cost of send() is measured.
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  vi.setSystemTime(Date.parse('2026-08-01T10:00:00Z'));
-});
-
-afterEach(() => {
-  for (const delivery of made) delivery.stop();
-  made = [];
-  vi.useRealTimers();
-  localStorage.clear();
-});
-
-function setup(options: Partial<DeliveryOptions> & { api?: ReturnType<typeof fakeApi> } = {}) {
-  const api = options.api ?? fakeApi();
-  const log = spyLog();
-  const storage = options.storage === undefined ? mapStorage() : options.storage;
-  const delivery = createDelivery({
-    apiBase: 'https://a.klaviyo.com',
-    companyId: () => 'AbC123',
-    log,
-    fetch: api.fetch,
-    random: () => 0.5,
-    ...options,
-    storage,
-  });
-  made.push(delivery);
-  // Runs due timers, then waits for what they started.
-  const run = async (ms = 0) => {
-    await vi.advanceTimersByTimeAsync(ms);
-    await delivery.flush();
-  };
-  return { delivery, api, log, storage, run };
-}
-
-// Every page's outbox key (and the legacy one).
-const keys = (storage: Storage) =>
-  Array.from({ length: storage.length }, (_, i) => storage.key(i)!).filter((k) => k.startsWith(key));
+const keys = outboxKeys;
 const held = (storage: Storage, k: string) => {
   const value = JSON.parse(storage.getItem(k)!);
   return Array.isArray(value) ? value : value.records;
@@ -318,15 +281,7 @@ describe('delivery', () => {
 
   test('a page that went silent (crashed): its records are adopted after 10 s and sent once; a live page is left alone', async () => {
     const storage = mapStorage();
-    const dead = setup({ storage: mapStorage(), companyId: () => undefined });
-    dead.delivery.send(profile('ada'));
-    dead.delivery.send(event('ada', 'a1'));
-    await dead.run();
-    // The crashed page's key, as it left it: no release, no heartbeat from now on.
-    const [deadKey] = keys(dead.storage!);
-    storage.setItem(deadKey, dead.storage!.getItem(deadKey)!);
-    dead.delivery.clear();
-    dead.delivery.stop();
+    const deadKey = await crashedPage(storage, profile('ada'), event('ada', 'a1'));
     let id: string | undefined;
     const other = setup({ storage, companyId: () => id });
     other.delivery.send(event('eve', 'e1'));
