@@ -53,8 +53,9 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   let wrote = 0;
   let gone = false;
   let scanned = 0;
-  // The last write failed: our key holds less than `list` (or nothing), and `list` is what counts.
-  let unsaved = false;
+  // The ids of the records our key holds, as last written: what a page that adopts the key takes over. After a
+  // failed write (a full quota), `list` holds more: those stay ours whatever becomes of the key.
+  let saved = new Set<string>();
   let failed = 0;
   const json = new WeakMap<Rec, string>();
 
@@ -106,12 +107,11 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         records.length
           ? store.setItem(own, `{"alive":${alive},"records":[${parts.slice(drop)}]}`)
           : store.removeItem(own);
-      unsaved = false;
+      saved = new Set(records.map((r) => r.id));
     } catch {
       // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
-      // close, under a fresh heartbeat (the same size: it fits) so that no page adopts them while it lives.
+      // close, under a fresh heartbeat so that no page adopts them while it lives.
       unusable();
-      unsaved = true;
       try {
         const old = store!.getItem(own);
         if (old) store!.setItem(own, old.replace(/\d+/, `${alive}`));
@@ -145,22 +145,27 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         }
       }
     } catch {}
-    // A legacy or foreign key may hold anything.
-    taken = taken.filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body);
+    // A legacy or foreign key may hold anything: no record without an id, an endpoint and a body, and numbers
+    // where the schedule needs them (NaN would skip every wait).
+    taken = taken
+      .filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body)
+      .map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0 }));
+    // Under a full quota they may not fit in our key: this page then holds them in memory, and sends them.
     if (taken.length) write(taken.concat(list));
   };
 
   const release = (on: boolean) => {
     const old = own;
     gone = on;
-    // Released: the key stays, marked for the next page to adopt. In memory, or with the last write failed,
-    // the key is not all there is: `list` stays.
-    if (on || !store || unsaved) return write(list);
-    // Back from the bfcache, or awake again: under a new key, with what is left of the old one, if
-    // anything; what another page adopted meanwhile is its to send now.
+    // Released: the key stays, marked for the next page to adopt. In memory, there is no key to move.
+    if (on || !store) return write(list);
+    // Back from the bfcache, or awake again: under a new key, with what is left of the old one, if anything
+    // (what another page adopted meanwhile is its to send now), then what the old key never held.
     own = name();
-    list = [];
+    list = list.filter((r) => !saved.has(r.id));
+    saved = new Set();
     adopt(old);
+    write(list);
   };
 
   return {
@@ -170,7 +175,10 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       const since = Math.abs(now - wrote);
       try {
         // Our key removed: another tab cleared the outbox (opt-out), or adopted it while we were silent.
-        if (store && !unsaved && list.length && store.getItem(own) == null) list = [];
+        if (store && list.length && store.getItem(own) == null) {
+          list = list.filter((r) => !saved.has(r.id));
+          saved = new Set();
+        }
       } catch {
         fallBack();
       }

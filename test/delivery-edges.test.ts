@@ -262,6 +262,68 @@ describe('a full storage', () => {
   });
 });
 
+describe('a full storage, shared by pages', () => {
+  // An origin's storage with a total quota in characters, as browsers count it.
+  function quotaStorage() {
+    const storage = mapStorage();
+    const setItem = storage.setItem.bind(storage);
+    const total = () => keys(storage).reduce((n, k) => n + k.length + storage.getItem(k)!.length, 0);
+    const quota = { cap: Infinity, storage, total };
+    storage.setItem = (k, v) => {
+      const before = storage.getItem(k);
+      if (total() - (before == null ? 0 : k.length + before.length) + k.length + String(v).length > quota.cap)
+        throw new DOMException('full', 'QuotaExceededError');
+      setItem(k, v);
+    };
+    return quota;
+  }
+
+  test('released with a write failed, adopted by the next page, back from the bfcache: each record held by one page', () => {
+    const quota = quotaStorage();
+    const a = createOutbox(spyLog(), quota.storage);
+    a.write([rec(1)]);
+    quota.cap = quota.total();
+    a.write([rec(1), rec(2)]); // refused: t.2 is in memory only
+    a.release(true);
+    const b = createOutbox(spyLog(), quota.storage);
+    expect(ids(b.read())).toEqual(['t.1']);
+    a.release(false);
+    expect(ids(a.read())).toEqual(['t.2']);
+  });
+
+  test('silent 11 s with a write failed (a throttled tab), adopted by another: each record held by one page', () => {
+    const quota = quotaStorage();
+    const a = createOutbox(spyLog(), quota.storage);
+    a.write([rec(1)]);
+    quota.cap = quota.total();
+    a.write([rec(1), rec(2)]);
+    vi.advanceTimersByTime(11_000);
+    const b = createOutbox(spyLog(), quota.storage);
+    expect(ids(b.read())).toEqual(['t.1']);
+    expect(ids(a.read())).toEqual(['t.2']);
+  });
+
+  test('a profile left in a released key under a full quota is sent once, by one of the two pages', async () => {
+    const quota = quotaStorage();
+    let id: string | undefined;
+    const a = setup({ storage: quota.storage, companyId: () => id });
+    a.delivery.send(profile('ada'));
+    await a.run();
+    quota.cap = quota.total();
+    a.delivery.send(profile('bob'));
+    await vi.advanceTimersByTimeAsync(0); // refused: bob is in memory only
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    const b = setup({ storage: quota.storage });
+    await b.run(1000);
+    window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    id = 'AbC123';
+    await a.run(1000);
+    await b.run(1000);
+    const emails = [...a.api.hits, ...b.api.hits].map((h) => h.body.data.attributes.email);
+    expect(emails.sort()).toEqual(['ada@example.com', 'bob@example.com']);
+  });
+});
+
 describe('foreign or legacy outbox keys', () => {
   test('malformed records are not adopted, and do not cost the well-formed ones adopted with them', async () => {
     const storage = mapStorage();
@@ -278,5 +340,16 @@ describe('foreign or legacy outbox keys', () => {
     await next.run(60_000);
     expect(next.api.hits.flatMap(uniqueIds)).toEqual(['a1']);
     expect(keys(storage)).toEqual([]);
+  });
+
+  test('a record without tries or at is retried on the backoff schedule, not at once and without end', async () => {
+    const storage = mapStorage();
+    const body = { data: { type: 'profile', attributes: { email: 'x@example.com' } } };
+    storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [{ id: 'y', endpoint: 'profiles', key: 'k', body }] }));
+    const api = fakeApi(() => reply(503));
+    // Past 20 requests the company id goes, so that a storm ends.
+    const { run } = setup({ storage, api, companyId: () => (api.hits.length < 20 ? 'AbC123' : undefined) });
+    await run(0);
+    expect(api.hits).toHaveLength(1);
   });
 });
