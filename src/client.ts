@@ -136,14 +136,16 @@ export function createClient(options: ClientOptions = {}): Client {
       const given: string[] = [];
       // The given email and phone_number, else the stored ones (email and phone are the first two keys).
       COOKIE_KEYS.slice(0, 2).forEach(([key, , valid], i) => {
-        const own = typeof input[key as 'email'] == 'string';
+        // Given, even as something other than a string: then it is invalid, not absent.
+        const own = input[key as 'email'] != null;
         const value = own ? input[key as 'email'] : known[key];
         if (own) given.push(CHANNELS[i]);
         // undefined reads "undefined": neither an email nor a phone number.
         if (valid(value!)) ids[key] = value;
       });
       // Consent only for the channels asked for, else those of the identifiers given, else email (or SMS) on file.
-      const asked: string[] = Array.isArray(input.channels) && input.channels.length ? input.channels : given.length ? given : [ids.email ? 'email' : 'sms'];
+      const wanted: string[] = input.channels == null ? [] : ([] as string[]).concat(input.channels);
+      const asked = wanted.length ? wanted : given.length ? given : [ids.email ? 'email' : 'sms'];
       const channels = CHANNELS.filter((channel, i) => asked.includes(channel) && ids[COOKIE_KEYS[i][0]]);
       if (!channels.length) {
         fail('no_identifier', `subscribe: no valid ${isEmpty(ids) ? 'email or phone_number' : `identifier for ${asked.join(' and ')}`}`);

@@ -57,6 +57,15 @@ describe('the klaviyo object', () => {
       expect(sent.map((r) => r.endpoint)).toEqual(['profiles']);
     });
 
+    it('a phone given as a number, or channels as a string, is not read as absent: no email consent', async () => {
+      const { api, sent } = recordingClient();
+      await api.identify({ email: 'known@mailbox.org', phone_number: '+12125550142' });
+      await expect(api.subscribe({ listId: 'Y6nRLr', email: 'known@mailbox.org', phone_number: 12125550142 as never, channels: ['sms'] })).rejects.toMatchObject({ code: 'no_identifier' });
+      await expect(api.subscribe({ listId: 'Y6nRLr', phone_number: 12125550142 as never })).rejects.toMatchObject({ code: 'no_identifier' });
+      expect(await api.subscribe({ listId: 'Y6nRLr', channels: 'sms' as never })).toBe(true);
+      expect(sent.slice(1).map(channelsOf)).toEqual([['sms']]);
+    });
+
     it('with no identifier given, the email on file is subscribed; both given, both channels', async () => {
       const { api, sent } = recordingClient();
       await api.identify({ email: 'known@mailbox.org' });
