@@ -5,8 +5,9 @@
 export function toNumber(input: unknown): number | undefined {
   // Longer strings are no amount of money, and would make the regular expressions below slow.
   const cleaned = typeof input == 'string' && input.length <= 64 ? input.replace(/\s|[^\d.,+-]+$|^[^\d.,+-]+/g, '') : '';
-  // Commas only as thousands separators: "12,99" and "1.299,00" (decimal commas) are not guessed at.
-  const n = typeof input == 'number' ? input : /^[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)$/.test(cleaned) ? +cleaned.replace(/,/g, '') : NaN;
+  // Commas only as group separators (1,234,567 or India's 12,34,567): "12,99" and "1.299,00" (decimal commas)
+  // are not guessed at.
+  const n = typeof input == 'number' ? input : /^[+-]?((\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})+,\d{3}|\d+)(\.\d*)?|\.\d+)$/.test(cleaned) ? +cleaned.replace(/,/g, '') : NaN;
   return isFinite(n) ? n : undefined;
 }
 

@@ -93,6 +93,8 @@ describe('viewedProduct', () => {
     ['$1,234,567.5', 1234567.5],
     ['USD 15.98', 15.98],
     ['1 299.00', 1299],
+    ['₹1,23,456.00', 123456],
+    ['12,34,567', 1234567],
   ])('a price of %j reads as %j: decimal commas are not guessed at', (price, expected) => {
     expect(viewedProduct({ id: 1, price }).properties.Price).toBe(expected);
   });

@@ -239,6 +239,12 @@ describe('fromSpec: Checkout Started', () => {
     expect(payload.properties.$value).toBe(5);
   });
 
+  test("a line's row_total wins over its total", () => {
+    const payload = fromSpec('Checkout Started', { products: [{ product_id: 'a', price: 2, quantity: 3, row_total: 6, total: 5.5 }] }, NOW)!;
+    expect(payload.properties.Items).toEqual([{ ProductID: 'a', ItemPrice: 2, Quantity: 3, RowTotal: 6 }]);
+    expect(payload.properties.$value).toBe(6);
+  });
+
   test('junk in products is skipped', () => {
     const payload = fromSpec('Checkout Started', { products: [null, 'x', 3, { sku: 'a' }] }, NOW)!;
     expect(payload.properties.Items).toEqual([{ SKU: 'a' }]);
