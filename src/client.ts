@@ -70,6 +70,8 @@ export function createClient(options: ClientOptions = {}): Client {
     isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
 
   const drop = (metric: string, why: string) => (log.debug(`dropped "${metric}": ${why}`), false);
+  // The events held while the visitor was anonymous, sent now that it is not.
+  const release = () => config.holdAnonymous && hold.take().forEach(trackPayload);
 
   const trackPayload = (payload: TrackPayload): boolean => {
     const { metric } = payload;
@@ -93,6 +95,8 @@ export function createClient(options: ClientOptions = {}): Client {
     if (optedOut()) return drop(metric, OPTED_OUT);
     const ids = identifiers();
     if (!isEmpty(ids)) {
+      // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
+      release();
       send('events', eventBody(event, ids, event.time!), ids, event.uniqueId);
       log.debug(`queued "${metric}"`, event);
     } else if (config.holdAnonymous) {
@@ -120,7 +124,7 @@ export function createClient(options: ClientOptions = {}): Client {
       const attributes = Object.assign(identifiers(), profile);
       send('profiles', profileBody(attributes), attributes);
       log.debug('queued profile', attributes);
-      if (config.holdAnonymous) hold.take().forEach(trackPayload);
+      release();
       return attributes;
     },
     track(metric: unknown, properties?: Properties) {
@@ -152,6 +156,7 @@ export function createClient(options: ClientOptions = {}): Client {
       }
       remember(ids);
       send('subscriptions', subscriptionBody(input, ids, channels), ids);
+      release();
       return true;
     },
     isIdentified,

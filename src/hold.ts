@@ -15,12 +15,14 @@ interface Held {
 export function createHold(getStorage: () => Storage | undefined, now: () => number) {
   let memory: Held[] = [];
   let storage: Storage | undefined | null = null;
+  // The last write failed (a full quota): memory holds more than the storage.
+  let unsaved = false;
   const store = () => (storage === null ? (storage = getStorage()) : storage);
 
   const read = (): Held[] => {
     try {
       // Anything but an array (tampered storage) throws here: nothing held.
-      return (store() ? JSON.parse(storage!.getItem(KEY) || '[]') : memory).filter((held: Held) => now() - held.at < MAX_AGE_MS);
+      return (store() && !unsaved ? JSON.parse(storage!.getItem(KEY) || '[]') : memory).filter((held: Held) => now() - held.at < MAX_AGE_MS);
     } catch {
       return [];
     }
@@ -29,8 +31,10 @@ export function createHold(getStorage: () => Storage | undefined, now: () => num
     memory = list;
     try {
       if (store()) list.length ? storage!.setItem(KEY, JSON.stringify(list)) : storage!.removeItem(KEY);
+      unsaved = false;
     } catch {
-      // Full or disabled storage: the memory copy still serves this page.
+      // Full or disabled storage: the memory copy serves this page (the storage keeps what it held).
+      unsaved = true;
     }
   };
   return {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
+import { createHold } from '../src/hold';
 
 beforeEach(clearCookies);
 
@@ -97,6 +98,33 @@ describe('track', () => {
     await api.identify({ email: 'late@shop.example' });
     expect(sent.map((r) => r.endpoint)).toEqual(['profiles', 'events']);
     expect(attributesOf(sent[1])).toMatchObject({ time: '2026-11-23T10:00:00.000Z', unique_id: 'v-1' });
+  });
+
+  it('sends held events once the visitor is identified some other way (a newsletter sign-up), before the next event', async () => {
+    const { api, sent } = recordingClient({ holdAnonymous: true });
+    expect(await api.track('Viewed Product', { ProductID: '1', $event_id: 'held-1' })).toBe(true);
+    await api.subscribe({ listId: 'Xy12Ab', email: 'shopper@mailbox.org' });
+    await api.track('Added to Cart', { ProductID: '2', $event_id: 'after-1' });
+    expect(sent.map((r) => (r.endpoint == 'events' ? attributesOf(r).unique_id : r.endpoint))).toEqual(['subscriptions', 'held-1', 'after-1']);
+    expect(sessionStorage.getItem('__kla_held')).toBeNull();
+  });
+
+  it('an event held while sessionStorage refuses the write is kept for this page', () => {
+    const data = new Map<string, string>();
+    let full = false;
+    const storage = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        if (full) throw new DOMException('quota', 'QuotaExceededError');
+        data.set(k, v);
+      },
+      removeItem: (k: string) => void data.delete(k),
+    } as unknown as Storage;
+    const hold = createHold(() => storage, () => 1000);
+    hold.add({ metric: 'A', properties: {} });
+    full = true;
+    hold.add({ metric: 'B', properties: {} });
+    expect(hold.take().map((e) => e.metric)).toEqual(['A', 'B']);
   });
 
   it('never touches sessionStorage when nothing is held (each touch is a round trip to the browser process)', async () => {
