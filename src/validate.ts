@@ -11,14 +11,18 @@ export const isEmpty = (object: object) => !Object.keys(object).length;
 /**
  * A JSON-safe copy of page data within Klaviyo's limits (100 KB strings, 400 properties, 10 levels). What JSON
  * cannot carry (functions, symbols, cycles, DOM nodes, NaN) is left out with a debug reason; Dates become ISO
- * strings, BigInts strings; keys that could pollute prototypes are dropped.
+ * strings, BigInts strings, objects with toJSON what it returns; keys that could pollute prototypes are dropped.
  */
 export function sanitize(input: unknown, log: Logger, path = 'properties'): Properties {
   const seen = new WeakSet<object>();
+  // Objects shared within the data are copied wherever they appear: a budget keeps a model graph whose items
+  // point at their siblings from blocking the page for seconds.
+  let budget = 1e5;
   // Returns undefined: the value is left out, whatever the logger returns.
   const drop = (at: string, why: string) => void log.warn(`left out ${at}: ${why}`);
 
   const copy = (value: any, at: string, depth: number): unknown => {
+    if (--budget < 0) return budget == -1 ? drop(at, 'over 100,000 values in all') : undefined;
     const type = typeof value;
     if (type == 'string') {
       const cut = clip(value);
@@ -29,12 +33,16 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     if (type == 'boolean' || value == null) return value;
     if (type == 'bigint') return String(value);
     if (type != 'object') return drop(at, `a ${type}`);
-    if (Object.prototype.toString.call(value) == '[object Date]') {
-      return isNaN(value.getTime()) ? drop(at, 'invalid Date') : value.toISOString();
-    }
     if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node');
-    if (seen.has(value)) return drop(at, 'circular reference');
     if (depth > 9) return drop(at, 'over 10 levels');
+    // What JSON.stringify would send: a Date's ISO string (null when invalid), a URL's href, a Decimal's string.
+    // One that throws (a method copied off its object) is passed over: the fields are copied instead.
+    if (typeof value.toJSON == 'function') {
+      try {
+        return copy(value.toJSON(), at, depth + 1);
+      } catch {}
+    }
+    if (seen.has(value)) return drop(at, 'circular reference');
     seen.add(value);
     const array = Array.isArray(value);
     const result: any = array ? [] : {};

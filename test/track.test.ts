@@ -158,4 +158,28 @@ describe('with the default logger and debug off', () => {
     await api.track('Quiet', { a: NaN, b: () => 1, c: Symbol('s'), d: 1 });
     expect(attributesOf(sent[1]).properties).toEqual({ d: 1 });
   });
+
+  it('sends what JSON.stringify would for objects with toJSON: a Date, a URL, a money type', async () => {
+    const { api, sent } = recordingClient({ log: undefined, debug: false });
+    await api.identify({ email: 'quiet@shop.example' });
+    const price = { amount: 1250, toJSON: () => '12.50' };
+    await api.track('Typed', { at: new Date('2026-11-23T10:00:00Z'), page: new URL('https://shop.example/p/1?x=1'), price, bad: new Date(NaN) });
+    expect(attributesOf(sent[1]).properties).toEqual({ at: '2026-11-23T10:00:00.000Z', page: 'https://shop.example/p/1?x=1', price: '12.50', bad: null });
+  });
+
+  it('copies objects shared all over the data at most 100,000 values deep in all, and says so once', async () => {
+    const { api, sent, logs } = recordingClient();
+    await api.identify({ email: 'shop@mailbox.org' });
+    // Each product's category lists its siblings: 5,000 products would copy 12 million values.
+    const categories = Array.from({ length: 10 }, (_, i) => ({ id: i, products: [] as object[] }));
+    const products = Array.from({ length: 5000 }, (_, i) => {
+      const product = { id: i, price: 9.99, category: categories[i % 10] };
+      categories[i % 10].products.push(product);
+      return product;
+    });
+    await api.track('Catalog', { products, note: 'kept' });
+    const values = JSON.stringify(attributesOf(sent[1]).properties).split(/[,:]/).length;
+    expect(values).toBeLessThan(200_000);
+    expect(logs.filter((l) => l.includes('over 100,000 values in all'))).toHaveLength(1);
+  });
 });
