@@ -25,7 +25,7 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
   const blank = (from: string) => log.debug(`identify: left out ${from}: empty`);
 
   const put = (key: string, value: unknown, from: string) => {
-    if (isBlank(value)) return blank(from);
+    if (isBlank(typeof value == 'string' ? value.trim() : value)) return blank(from);
     const number = typeof value == 'number' && isFinite(value);
     if (!number && typeof value != 'string') return leftOut(from, 'not a string');
     let field = clip(String(value).trim());

@@ -35,6 +35,12 @@ describe('identify', () => {
     expect(logs.filter((l) => l.startsWith('warn') && !l.includes('@example.com'))).toEqual([]);
   });
 
+  it('treats a field of spaces as empty too: it would blank the stored name', async () => {
+    const { api, sent } = recordingClient();
+    await api.identify({ email: 'ada@mailbox.org', first_name: '   ', last_name: ' ', $city: ' ' });
+    expect(attributesOf(sent[0])).toEqual({ email: 'ada@mailbox.org' });
+  });
+
   it('truncates external_id to 64 characters with a warning', async () => {
     const { api, sent, logs } = recordingClient();
     await api.identify({ external_id: 'x'.repeat(80) });
