@@ -15,14 +15,15 @@ export const isEmpty = (object: object) => !Object.keys(object).length;
  */
 export function sanitize(input: unknown, log: Logger, path = 'properties'): Properties {
   const seen = new WeakSet<object>();
-  // Objects shared within the data are copied wherever they appear: a budget keeps a model graph whose items
-  // point at their siblings from blocking the page for seconds.
+  // Objects shared within the data are copied wherever they appear: a budget of objects keeps a model graph
+  // whose items point at their siblings from blocking the page for seconds. Values that hold no object
+  // ($value, $event_id) are still copied once it is spent.
   let budget = 1e5;
   // Returns undefined: the value is left out, whatever the logger returns.
   const drop = (at: string, why: string) => void log.warn(`left out ${at}: ${why}`);
 
-  const copy = (value: any, at: string, depth: number): unknown => {
-    if (--budget < 0) return budget == -1 ? drop(at, 'over 100,000 values in all') : undefined;
+  // json: `value` is what a toJSON returned, whose own toJSON is not called (as JSON.stringify does).
+  const copy = (value: any, at: string, depth: number, json?: boolean): unknown => {
     const type = typeof value;
     if (type == 'string') {
       const cut = clip(value);
@@ -34,15 +35,16 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     if (type == 'bigint') return String(value);
     if (type != 'object') return drop(at, `a ${type}`);
     if (typeof value.nodeType == 'number' || value === value.window) return drop(at, 'a DOM node');
-    if (depth > 9) return drop(at, 'over 10 levels');
     // What JSON.stringify would send: a Date's ISO string (null when invalid), a URL's href, a Decimal's string.
     // One that throws (a method copied off its object) is passed over: the fields are copied instead.
-    if (typeof value.toJSON == 'function') {
+    if (!json && typeof value.toJSON == 'function') {
       try {
-        return copy(value.toJSON(), at, depth + 1);
+        return copy(value.toJSON(), at, depth, true);
       } catch {}
     }
     if (seen.has(value)) return drop(at, 'circular reference');
+    if (depth > 9) return drop(at, 'over 10 levels');
+    if (--budget < 0) return budget == -1 ? drop(at, 'over 100,000 objects in all') : undefined;
     seen.add(value);
     const array = Array.isArray(value);
     const result: any = array ? [] : {};

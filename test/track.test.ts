@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
 import { createHold } from '../src/hold';
+import { sanitize } from '../src/validate';
 
 beforeEach(clearCookies);
 
@@ -167,19 +168,51 @@ describe('with the default logger and debug off', () => {
     expect(attributesOf(sent[1]).properties).toEqual({ at: '2026-11-23T10:00:00.000Z', page: 'https://shop.example/p/1?x=1', price: '12.50', bad: null });
   });
 
-  it('copies objects shared all over the data at most 100,000 values deep in all, and says so once', async () => {
+  it('copies at most 100,000 objects in all (a model graph shares them all over), says so once, and keeps plain values', async () => {
     const { api, sent, logs } = recordingClient();
     await api.identify({ email: 'shop@mailbox.org' });
-    // Each product's category lists its siblings: 5,000 products would copy 12 million values.
+    // Each product's category lists its siblings: 5,000 products would copy 2.5 million objects.
     const categories = Array.from({ length: 10 }, (_, i) => ({ id: i, products: [] as object[] }));
     const products = Array.from({ length: 5000 }, (_, i) => {
       const product = { id: i, price: 9.99, category: categories[i % 10] };
       categories[i % 10].products.push(product);
       return product;
     });
-    await api.track('Catalog', { products, note: 'kept' });
-    const values = JSON.stringify(attributesOf(sent[1]).properties).split(/[,:]/).length;
-    expect(values).toBeLessThan(200_000);
-    expect(logs.filter((l) => l.includes('over 100,000 values in all'))).toHaveLength(1);
+    await api.track('Catalog', { products, $value: 12.5, $event_id: 'catalog-1' });
+    const attributes = attributesOf(sent[1]);
+    expect(JSON.stringify(attributes.properties).split('{').length - 1).toBeLessThanOrEqual(100_001);
+    expect(attributes).toMatchObject({ value: 12.5, unique_id: 'catalog-1' });
+    expect(logs.filter((l) => l.includes('over 100,000 objects in all'))).toHaveLength(1);
+  });
+
+  it("sends a 5,000-line order (2 MB, under Klaviyo's 5 MB) whole, its value and id included", async () => {
+    const { api, sent } = recordingClient();
+    await api.identify({ email: 'shop@mailbox.org' });
+    const line = (i: number) => Object.fromEntries(Array.from({ length: 20 }, (_, f) => [`f${f}`, f % 2 ? `v${i}-${f}` : i + f]));
+    await api.track('Placed Order', { Items: Array.from({ length: 5000 }, (_, i) => line(i)), $value: 1234.5, $event_id: 'order-77' });
+    const attributes = attributesOf(sent[1]);
+    expect(attributes.properties.Items).toHaveLength(5000);
+    expect(attributes).toMatchObject({ value: 1234.5, unique_id: 'order-77' });
+  });
+
+  it('a toJSON result is held to the same limits as the data: 400 properties, 10 levels (a toJSON costs none)', async () => {
+    const log = { debug() {}, warn() {}, error() {} };
+    const fields = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${i}`, i]));
+    const model = { cid: 'c1', toJSON: () => fields };
+    expect(Object.keys(sanitize(model, log))).toHaveLength(400);
+    // Immutable.js-like collections: a shallow toJSON at every level, JSON depth 6.
+    class Shallow {
+      constructor(private fields: object) {}
+      toJSON() {
+        return { ...this.fields };
+      }
+    }
+    let cart: unknown = new Shallow({ sku: 'A-1' });
+    for (let i = 0; i < 4; i++) cart = new Shallow({ child: cart });
+    expect(sanitize({ cart }, log)).toEqual(JSON.parse(JSON.stringify({ cart })));
+    // A Date where a string would still be kept (the 10th level).
+    let nested: Record<string, unknown> = { at: new Date('2026-01-01T00:00:00Z') };
+    for (let i = 0; i < 9; i++) nested = { n: nested };
+    expect(JSON.stringify(sanitize(nested, log))).toContain('"at":"2026-01-01T00:00:00.000Z"');
   });
 });
