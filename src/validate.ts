@@ -15,19 +15,25 @@ export const isEmpty = (object: object) => !Object.keys(object).length;
  */
 export function sanitize(input: unknown, log: Logger, path = 'properties'): Properties {
   const seen = new WeakSet<object>();
-  // Objects shared within the data are copied wherever they appear: a budget of objects keeps a model graph
-  // whose items point at their siblings from blocking the page for seconds. Values that hold no object
-  // ($value, $event_id) are still copied once it is spent.
-  let budget = 1e5;
+  // Objects shared within the data are copied wherever they appear: a budget (a million values, 5 M characters
+  // of strings, more than Klaviyo takes) keeps a model graph whose items point at their siblings from
+  // blocking the page. Once it is spent, the top level's plain values ($value, $event_id) are still copied.
+  let values = 1e6;
+  let chars = 5e6;
+  let spent: boolean | undefined;
   // Returns undefined: the value is left out, whatever the logger returns.
   const drop = (at: string, why: string) => void log.warn(`left out ${at}: ${why}`);
 
   // json: `value` is what a toJSON returned, whose own toJSON is not called (as JSON.stringify does).
   const copy = (value: any, at: string, depth: number, json?: boolean): unknown => {
     const type = typeof value;
+    if ((--values < 0 || chars < 0) && (depth > 1 || (value && type == 'object'))) {
+      return spent ? undefined : ((spent = true), drop(at, 'over 5 MB or a million values in all'));
+    }
     if (type == 'string') {
       const cut = clip(value);
       if (cut != value) drop(at, 'cut to 100 KB');
+      chars -= cut.length;
       return cut;
     }
     if (type == 'number') return isFinite(value) ? value : drop(at, `${value} is not a JSON number`);
@@ -44,7 +50,6 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     }
     if (seen.has(value)) return drop(at, 'circular reference');
     if (depth > 9) return drop(at, 'over 10 levels');
-    if (--budget < 0) return budget == -1 ? drop(at, 'over 100,000 objects in all') : undefined;
     seen.add(value);
     const array = Array.isArray(value);
     const result: any = array ? [] : {};
@@ -80,9 +85,10 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
   const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
   if (JSON.stringify(result).length * 3 > 4.9e6) {
     let total = size(result);
-    for (const key of Object.keys(result).sort((a, b) => size(result[b]) - size(result[a]))) {
+    const sizes = Object.keys(result).map((key) => [key, size(result[key])] as const);
+    for (const [key, bytes] of sizes.sort((a, b) => b[1] - a[1])) {
       if (total < 4.9e6) break;
-      total -= size(result[key]);
+      total -= bytes;
       delete result[key];
       drop(`${path}.${key}`, 'over 5 MB in all');
     }

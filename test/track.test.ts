@@ -168,21 +168,36 @@ describe('with the default logger and debug off', () => {
     expect(attributesOf(sent[1]).properties).toEqual({ at: '2026-11-23T10:00:00.000Z', page: 'https://shop.example/p/1?x=1', price: '12.50', bad: null });
   });
 
-  it('copies at most 100,000 objects in all (a model graph shares them all over), says so once, and keeps plain values', async () => {
-    const { api, sent, logs } = recordingClient();
-    await api.identify({ email: 'shop@mailbox.org' });
-    // Each product's category lists its siblings: 5,000 products would copy 2.5 million objects.
-    const categories = Array.from({ length: 10 }, (_, i) => ({ id: i, products: [] as object[] }));
-    const products = Array.from({ length: 5000 }, (_, i) => {
-      const product = { id: i, price: 9.99, category: categories[i % 10] };
-      categories[i % 10].products.push(product);
-      return product;
+  describe("a model graph that shares objects all over (each product's category lists its siblings)", () => {
+    const catalog = (description: number) => {
+      const categories = Array.from({ length: 10 }, (_, i) => ({ id: i, products: [] as object[] }));
+      const products = Array.from({ length: 5000 }, (_, i) => {
+        const product = { id: i, price: 9.99, description: 'd'.repeat(description), category: categories[i % 10] };
+        categories[i % 10].products.push(product);
+        return product;
+      });
+      return { products, $value: 12.5, $event_id: 'catalog-1' };
+    };
+
+    it.each([0, 6000])('is copied up to a budget, said once; the event goes out with its value and id (descriptions of %i characters)', async (description) => {
+      const { api, sent, logs } = recordingClient();
+      await api.identify({ email: 'shop@mailbox.org' });
+      await expect(api.track('Catalog', catalog(description))).resolves.toBe(true);
+      const attributes = attributesOf(sent[1]);
+      expect(attributes).toMatchObject({ value: 12.5, unique_id: 'catalog-1' });
+      expect(JSON.stringify(attributes.properties).length).toBeLessThan(5.1e6);
+      expect(logs.filter((l) => l.includes('over 5 MB or a million values in all'))).toHaveLength(1);
     });
-    await api.track('Catalog', { products, $value: 12.5, $event_id: 'catalog-1' });
-    const attributes = attributesOf(sent[1]);
-    expect(JSON.stringify(attributes.properties).split('{').length - 1).toBeLessThanOrEqual(100_001);
-    expect(attributes).toMatchObject({ value: 12.5, unique_id: 'catalog-1' });
-    expect(logs.filter((l) => l.includes('over 100,000 objects in all'))).toHaveLength(1);
+
+    it('an id list shared by 20,000 items (40 million values) is cut at the budget too', () => {
+      const warned: string[] = [];
+      const ids = Array.from({ length: 2000 }, (_, i) => i);
+      const items = Array.from({ length: 20000 }, (_, i) => ({ sku: `S${i}`, related: ids }));
+      const out = sanitize({ items, $value: 1 }, { debug() {}, warn: (m: string) => void warned.push(m), error() {} });
+      expect(out.$value).toBe(1);
+      expect(JSON.stringify(out).split(',').length).toBeLessThan(1.1e6);
+      expect(warned.filter((m) => m.includes('a million values'))).toHaveLength(1);
+    });
   });
 
   it("sends a 5,000-line order (2 MB, under Klaviyo's 5 MB) whole, its value and id included", async () => {
