@@ -47,7 +47,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const pacer = createPacer();
   // send() only pushes here; the next tick folds them into the outbox in one write.
   const fresh: Rec[] = [];
-  const flying = new Set<string>();
+  // The records this page has in flight, each with whether by keepalive.
+  const flying = new Map<string, boolean>();
   let count = 0;
   let kept = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -93,7 +94,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // keepalive: bytes held against the keepalive budget, 0 for an ordinary request.
   const deliver = async (r: Rec, id: string, body: string, keepalive = 0) => {
-    flying.add(r.id);
+    flying.set(r.id, keepalive > 0);
     kept += keepalive;
     const [status, after, errors] = await post(options, r.endpoint, body, id, keepalive > 0);
     flying.delete(r.id);
@@ -182,13 +183,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let full = !id || due < 0;
     const list = save();
     list.forEach((r, i) => {
-      // Already sent, awaiting an answer (here, or to a page gone): passed over, not waited for.
-      if (flying.has(r.id)) {
+      // Already sent, awaiting an answer (here, or to a page gone): passed over, not waited for. But on pagehide
+      // an ordinary request of this page dies with the document, maybe before it left: it goes again, by keepalive.
+      const again = gone && flying.get(r.id) === false;
+      if (flying.has(r.id) && !again) {
         if (gone) list[i] = Object.assign({}, r, { lease });
         return;
       }
-      if (until(r.lease || 0, leaseMs, now) > 0) return;
-      const body = full || wait(r, now) > 0 ? '' : JSON.stringify(r.body);
+      if (!again && until(r.lease || 0, leaseMs, now) > 0) return;
+      const body = full || (!again && wait(r, now) > 0) ? '' : JSON.stringify(r.body);
       // Not its turn yet, or past the budget: the rest waits too.
       const size = body ? new Blob([body]).size : Infinity;
       if (size > budget) return (full = true);

@@ -59,6 +59,18 @@ const hide = () => {
 };
 
 describe('the page going away', () => {
+  test('on pagehide, a request still in flight the ordinary way goes again by keepalive: it dies with the document', async () => {
+    const page = setup({ api: fakeApi(() => 'hang') });
+    page.delivery.send(event('ada', 'a1'));
+    await vi.advanceTimersByTimeAsync(0); // sent the ordinary way; no answer yet
+    expect(page.api.hits.map((h) => [uniqueIds(h), h.keepalive])).toEqual([[['a1'], false]]);
+    window.dispatchEvent(new Event('pagehide'));
+    expect(page.api.hits.map((h) => [uniqueIds(h), h.keepalive])).toEqual([[['a1'], false], [['a1'], true]]);
+    // A keepalive request in flight is not sent a third time by a second pagehide.
+    window.dispatchEvent(new Event('pagehide'));
+    expect(page.api.hits).toHaveLength(2);
+  });
+
   test('a send() from a pagehide listener that runs after ours is stored and sent at once with keepalive, each once', async () => {
     const storage = mapStorage();
     const page = setup({ storage, api: fakeApi(() => 'hang') });
