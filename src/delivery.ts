@@ -1,6 +1,6 @@
 import { backoff, maxTries, retryAfter } from './backoff';
 import { fold } from './bulk';
-import { createOutbox, randomName, type Rec } from './outbox';
+import { createOutbox, randomName, toRecord, type Rec } from './outbox';
 import { createPacer } from './pace';
 import { post } from './transport';
 import type { Logger, OutboundRequest } from './types';
@@ -222,15 +222,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const delivery: Delivery = {
     send(request) {
       try {
-        fresh.push({
-          id: `${tab}.${++count}`,
-          endpoint: request.endpoint,
-          body: request.body,
-          key: request.profileKey,
-          uid: request.uniqueId,
-          tries: 0,
-          at: 0,
-        });
+        fresh.push(toRecord(`${tab}.${++count}`, request));
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
         // least stored (a hidden page may be discarded). One pass for all the calls of the task.
         if ((gone || hidden) && !soon) {

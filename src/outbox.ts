@@ -42,6 +42,17 @@ const prefix = '__kla_outbox';
 /** A random base-36 name: a page's key, a tab's record ids. */
 export const randomName = () => Math.random().toString(36).slice(2);
 
+/** A request as the outbox keeps it, not tried yet. */
+export const toRecord = (id: string, request: OutboundRequest): Rec => ({
+  id,
+  endpoint: request.endpoint,
+  body: request.body,
+  key: request.profileKey,
+  uid: request.uniqueId,
+  tries: 0,
+  at: 0,
+});
+
 // storage: undefined = localStorage when it works, null = memory.
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const name = () => `${prefix}.${randomName()}`;

@@ -1,20 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { fold } from '../src/bulk';
-import type { Rec } from '../src/outbox';
+import { toRecord, type Rec } from '../src/outbox';
 import { event, profile } from './helpers/fake-api';
 import { expectValidBody } from './helpers/spec';
 import type { OutboundRequest } from '../src/types';
 
 let n = 0;
-const rec = (request: OutboundRequest): Rec => ({
-  id: `t.${++n}`,
-  endpoint: request.endpoint,
-  body: request.body,
-  key: request.profileKey,
-  uid: request.uniqueId,
-  tries: 0,
-  at: 0,
-});
+const rec = (request: OutboundRequest): Rec => toRecord(`t.${++n}`, request);
 
 describe('fold', () => {
   test('two events of one visitor become one valid event-bulk-create body', () => {
