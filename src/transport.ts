@@ -1,5 +1,4 @@
 import ky from 'ky';
-import type { DeliveryOptions } from './delivery';
 import type { Endpoint } from './types';
 
 export interface ApiError {
@@ -13,7 +12,7 @@ export type Reply = [status: number, retryAfter?: string | null, errors?: ApiErr
 const headers = { revision: '2026-07-15', 'content-type': 'application/vnd.api+json' };
 
 export async function post(
-  options: DeliveryOptions,
+  options: { apiBase: string; fetch?: typeof fetch },
   endpoint: Endpoint,
   body: string,
   companyId: string,
@@ -25,8 +24,8 @@ export async function post(
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const abort = new AbortController();
-    // ky's 10 s timeout, for all of the request: a keepalive one too, and an error's body, which ky's does
-    // not cover. So the 15 s lease outlives every request, and a stalled body cannot hang the queue.
+    // One 10 s timeout for all of the request, a keepalive one and an error's body included (ky's covers
+    // neither, so it is off): the 15 s lease outlives every request, and a stalled body cannot hang the queue.
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(abort.abort()), 1e4)));
     const url = `${options.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
     // keepalive false is a Request's default: ky passes it on unchanged.
@@ -39,7 +38,7 @@ export async function post(
         : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
           // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
           // hide 429s.
-          ky(url, Object.assign(init, { retry: 0, throwHttpErrors: false, fetch: fetcher })),
+          ky(url, Object.assign(init, { retry: 0, timeout: false as const, throwHttpErrors: false, fetch: fetcher })),
     ]);
     const { status } = response;
     let errors: ApiError[] | undefined;
