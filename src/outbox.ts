@@ -162,7 +162,8 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       .filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body)
       .map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0 }));
     // Under a full quota they may not fit in our key: this page then holds them in memory, and sends them.
-    if (taken.length) write(taken.concat(list));
+    // With `also` (a new key of ours), what this page holds is written to it in any case.
+    if (taken.length || also) write(taken.concat(list));
   };
 
   const release = (on: boolean) => {
@@ -176,7 +177,6 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     list = list.filter((r) => !saved.has(r.id));
     saved = new Set();
     adopt(old);
-    write(list);
   };
 
   return {
