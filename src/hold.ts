@@ -17,6 +17,9 @@ export function createHold(getStorage: () => Storage | undefined, now: () => num
   let storage: Storage | undefined | null = null;
   // The last write failed (a full quota): memory holds more than the storage.
   let unsaved = false;
+  // Taken, and nothing held since: an identified visitor's every event need not read the storage again
+  // (sessionStorage is this tab's; only this page writes it while it lives).
+  let empty = false;
   const store = () => (storage === null ? (storage = getStorage()) : storage);
 
   const read = (): Held[] => {
@@ -38,11 +41,16 @@ export function createHold(getStorage: () => Storage | undefined, now: () => num
     }
   };
   return {
-    add: (event: TrackPayload) => write(read().concat({ at: now(), event }).slice(-MAX_EVENTS)),
+    add(event: TrackPayload) {
+      empty = false;
+      write(read().concat({ at: now(), event }).slice(-MAX_EVENTS));
+    },
     /** The events held, forgotten here (also forgets what expired); opting out takes them to drop them. */
     take(): TrackPayload[] {
+      if (empty) return [];
       const list = read();
       write([]);
+      empty = true;
       return list.map((held) => held.event);
     },
   };
