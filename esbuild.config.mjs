@@ -12,7 +12,7 @@ writeFileSync('dist/klaviyo-lite.js', iife.code);
 writeFileSync('dist/klaviyo-lite.js.map', iife.map);
 
 await build({
-  entryPoints: ['src/stub.js'],
+  entryPoints: ['src/page/stub.js'],
   outfile: 'dist/stub.js',
   minify: true,
   target: 'es5',

@@ -9,7 +9,7 @@ export const banner = '/*! klaviyo-lite | MIT */';
 /** `{ code, map, metafile }` for `dist/klaviyo-lite.js`; `map` is for `file`, pointing at src/. */
 export async function bundleScript({ file = 'klaviyo-lite.js' } = {}) {
   const result = await build({
-    entryPoints: ['src/browser.ts'],
+    entryPoints: ['src/page/browser.ts'],
     outfile: file,
     bundle: true,
     minify: true,

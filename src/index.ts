@@ -1,4 +1,4 @@
-export { createKlaviyo, type ClientOptions } from './client';
+export { createKlaviyo, type ClientOptions } from './client/client';
 export { KlaviyoLiteError, type ErrorCode } from './errors';
 export { addedToCart, startedCheckout, viewedProduct } from './adapters/ecommerce';
 export type {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { addedToCart, startedCheckout, viewedProduct } from '../src/adapters/ecommerce';
 import { fromGa4 } from '../src/adapters/ga4';
 import { fromSpec } from '../src/adapters/spec';
-import { eventBody } from '../src/body';
+import { eventBody } from '../src/events/body';
 import { KlaviyoLiteError } from '../src/errors';
 import type { TrackPayload } from '../src/types';
 import { expectSendable } from './helpers/adapters';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { backoff, maxTries, retryAfter } from '../src/backoff';
+import { backoff, maxTries, retryAfter } from '../src/delivery/backoff';
 
 const ceiling = (tries: number) => Math.min(180_000, 1000 * 2 ** (tries - 1));
 

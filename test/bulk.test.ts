@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { fold } from '../src/bulk';
-import { toRecord, type Rec } from '../src/outbox';
+import { fold } from '../src/delivery/bulk';
+import { toRecord, type Rec } from '../src/delivery/outbox';
 import { event, profile } from './helpers/fake-api';
 import { expectValidBody } from './helpers/spec';
 import type { OutboundRequest } from '../src/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCompanyId, companyIdFromSrc, findScript, readConfig } from '../src/config';
+import { checkCompanyId, companyIdFromSrc, findScript, readConfig } from '../src/page/config';
 
 describe('configuration from the script tag', () => {
   it('reads company_id from the query string or from the key-in-path form', () => {

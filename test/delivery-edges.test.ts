@@ -1,6 +1,6 @@
 // Delivery at the edges: a page dying or hidden, requests that hang, clocks set back, a full or foreign storage.
 import { describe, expect, test, vi } from 'vitest';
-import { createOutbox, type Rec } from '../src/outbox';
+import { createOutbox, type Rec } from '../src/delivery/outbox';
 import { accepted, event, fakeApi, mapStorage, profile, reply, spyLog, uniqueIds } from './helpers/fake-api';
 import { crashedPage, OUTBOX, outboxKeys, setup, useDeliveryHarness } from './helpers/delivery';
 

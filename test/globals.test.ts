@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { installGlobals, isLoaded } from '../src/globals';
+import { installGlobals, isLoaded } from '../src/page/globals';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
 
 const w = window as any;
 const publishedStub = readFileSync(resolve('test/fixtures/klaviyo-published-stub.js'), 'utf8');
-const ourStub = readFileSync(resolve('src/stub.js'), 'utf8');
+const ourStub = readFileSync(resolve('src/page/stub.js'), 'utf8');
 
 beforeEach(() => {
   clearCookies();

@@ -3,7 +3,7 @@
 // run against a fake fetch, so "nothing was sent" means no request left the page.
 import Cookies from 'js-cookie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClient, type Client, type ClientOptions } from '../src/client';
+import { createClient, type Client, type ClientOptions } from '../src/client/client';
 import { KlaviyoLiteError } from '../src/errors';
 import { clearCookies, cookieJson } from './helpers/client';
 import { fakeApi, mapStorage } from './helpers/fake-api';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createOutbox, type Rec } from '../src/outbox';
+import { createOutbox, type Rec } from '../src/delivery/outbox';
 import { mapStorage, spyLog } from './helpers/fake-api';
 
 const key = '__kla_outbox';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createPacer } from '../src/pace';
+import { createPacer } from '../src/delivery/pace';
 import type { Endpoint } from '../src/types';
 
 // Sends `count` requests as fast as the pacer allows, in simulated time; returns the send times.

@@ -3,7 +3,7 @@ import { transformSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const source = readFileSync('src/stub.js', 'utf8');
+const source = readFileSync('src/page/stub.js', 'utf8');
 const minified = () => transformSync(source, { minify: true, target: 'es5', legalComments: 'none' }).code;
 
 describe('the pre-load stub', () => {

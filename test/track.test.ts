@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
-import { createHold } from '../src/hold';
-import { sanitize } from '../src/validate';
+import { createHold } from '../src/identity/hold';
+import { sanitize } from '../src/events/validate';
 
 beforeEach(clearCookies);
 

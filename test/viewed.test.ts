@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from 'vitest';
-import { recentlyViewed, rememberViewedItem } from '../src/viewed';
+import { recentlyViewed, rememberViewedItem } from '../src/identity/viewed';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 

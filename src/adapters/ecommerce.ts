@@ -1,5 +1,5 @@
 import { KlaviyoLiteError } from '../errors';
-import { toNumber } from '../number';
+import { toNumber } from '../events/number';
 import { merge } from './rename';
 import type { Cart, CartItem, Product, Properties, TrackPayload } from '../types';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { eventBody } from '../../src/body';
+import { eventBody } from '../../src/events/body';
 import type { TrackPayload } from '../../src/types';
 import { expectValidBody } from './spec';
 

@@ -1,7 +1,7 @@
 import Cookies from 'js-cookie';
 import { vi } from 'vitest';
-import { createClient, type ClientOptions } from '../../src/client';
-import type { Delivery } from '../../src/delivery';
+import { createClient, type ClientOptions } from '../../src/client/client';
+import type { Delivery } from '../../src/delivery/delivery';
 import type { OutboundRequest } from '../../src/types';
 import { expectValidBody } from './spec';
 

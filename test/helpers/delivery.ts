@@ -1,6 +1,6 @@
 // A delivery on a fake clock and a fake API, stopped after each test: what the delivery tests share.
 import { afterEach, beforeEach, vi } from 'vitest';
-import { createDelivery, type Delivery, type DeliveryOptions } from '../../src/delivery';
+import { createDelivery, type Delivery, type DeliveryOptions } from '../../src/delivery/delivery';
 import type { OutboundRequest } from '../../src/types';
 import { fakeApi, mapStorage, spyLog } from './fake-api';
 

@@ -1,7 +1,7 @@
 // A stand-in for Klaviyo's client API behind a mocked fetch: records every request (body checked against
 // the spec) and answers as the test says.
 import { vi } from 'vitest';
-import { eventBody, profileBody } from '../../src/body';
+import { eventBody, profileBody } from '../../src/events/body';
 import type { Endpoint, Logger, OutboundRequest } from '../../src/types';
 import { expectValidBody } from './spec';
 

@@ -1,4 +1,4 @@
-import type { Config } from './types';
+import type { Config } from '../types';
 
 export const DEFAULT_API_BASE = 'https://a.klaviyo.com';
 const OWN_NAME = /klaviyo-lite(\.min)?\.js/;

@@ -1,22 +1,22 @@
-import { addedToCart, startedCheckout, viewedProduct } from './adapters/ecommerce';
-import { watchDataLayer } from './adapters/ga4';
-import { fromSpec } from './adapters/spec';
-import { eventBody, profileBody, subscriptionBody } from './body';
-import { checkCompanyId, DEFAULT_API_BASE } from './config';
-import { createDelivery, type Delivery } from './delivery';
-import { KlaviyoLiteError } from './errors';
-import { markLive } from './globals';
-import { createHold } from './hold';
-import { COOKIE_KEYS, createIdentity, randomId } from './identity';
-import { createLogger } from './log';
-import { clip, toNumber } from './number';
-import { identifiersOf, toProfile } from './profile';
-import { localStore, sessionStore } from './storage';
+import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommerce';
+import { watchDataLayer } from '../adapters/ga4';
+import { fromSpec } from '../adapters/spec';
+import { eventBody, profileBody, subscriptionBody } from '../events/body';
+import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
+import { createDelivery, type Delivery } from '../delivery/delivery';
+import { KlaviyoLiteError } from '../errors';
+import { markLive } from '../page/globals';
+import { createHold } from '../identity/hold';
+import { COOKIE_KEYS, createIdentity, randomId } from '../identity/cookie';
+import { createLogger } from '../log';
+import { clip, toNumber } from '../events/number';
+import { identifiersOf, toProfile } from '../events/profile';
+import { localStore, sessionStore } from '../delivery/storage';
 import type {
   Callback, Cart, CartItem, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, OutboundRequest, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
-} from './types';
-import { isEmpty, sanitize } from './validate';
-import { forgetViewedItems, rememberViewedItem } from './viewed';
+} from '../types';
+import { isEmpty, sanitize } from '../events/validate';
+import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
 
 export interface ClientOptions extends Partial<Config> {
   delivery?: Delivery;

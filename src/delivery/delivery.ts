@@ -3,7 +3,7 @@ import { fold } from './bulk';
 import { createOutbox, randomName, toRecord, type Rec } from './outbox';
 import { createPacer } from './pace';
 import { post } from './transport';
-import type { Logger, OutboundRequest } from './types';
+import type { Logger, OutboundRequest } from '../types';
 
 export interface DeliveryOptions {
   /** e.g. 'https://a.klaviyo.com', no trailing slash */

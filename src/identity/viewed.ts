@@ -1,7 +1,7 @@
-import { list, money, objects, present } from './adapters/ecommerce';
-import { merge } from './adapters/rename';
-import { parseJson } from './storage';
-import type { Properties } from './types';
+import { list, money, objects, present } from '../adapters/ecommerce';
+import { merge } from '../adapters/rename';
+import { parseJson } from '../delivery/storage';
+import type { Properties } from '../types';
 
 // Klaviyo's "recently viewed items": kept on this device only, newest first, at most 20; nothing is sent.
 const KEY = '__kla_viewed';

@@ -1,5 +1,5 @@
 import ky from 'ky';
-import type { Endpoint } from './types';
+import type { Endpoint } from '../types';
 
 export interface ApiError {
   detail?: string;

@@ -1,4 +1,4 @@
-import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeInput, TrackPayload } from './types';
+import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeInput, TrackPayload } from '../types';
 
 // JSON:API documents for the client endpoints, as the spec (revision 2026-07-15) describes them.
 

@@ -1,4 +1,4 @@
-import type { Endpoint } from './types';
+import type { Endpoint } from '../types';
 
 // Klaviyo's published client limits, [per second, per minute]; the rest share the events/profiles pair.
 const limits: Partial<Record<Endpoint, number[]>> = {

@@ -1,5 +1,5 @@
 import { clip } from './number';
-import type { Logger, Properties } from './types';
+import type { Logger, Properties } from '../types';
 
 // No space, quote, bracket, comma, semicolon, colon or backslash anywhere; one @; a domain of two or more labels.
 export const isEmail = (value: string) => !/[\s"<>()[\],;:\\]/.test(value) && /^[^@]+@[^@.]+(\.[^@.]+)+$/.test(value);

@@ -1,4 +1,4 @@
-import type { TrackPayload } from './types';
+import type { TrackPayload } from '../types';
 
 // Events tracked before the visitor is identified (opt-in: data-hold-anonymous), for this tab session only.
 const KEY = '__kla_held';

@@ -1,7 +1,7 @@
-import { createClient } from './client';
+import { createClient } from '../client/client';
 import { findScript, readConfig } from './config';
 import { installGlobals, isLoaded } from './globals';
-import { createLogger } from './log';
+import { createLogger } from '../log';
 
 // The script-tag build: configure from our own <script>, then take over the page's queues.
 let debug = false;

@@ -1,5 +1,5 @@
 import { parseJson } from './storage';
-import type { Endpoint, Logger, OutboundRequest } from './types';
+import type { Endpoint, Logger, OutboundRequest } from '../types';
 
 /** One request waiting in the outbox. */
 export interface Rec {

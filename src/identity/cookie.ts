@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
-import type { ProfileIdentifiers } from './types';
-import { isE164, isEmail, isEmpty } from './validate';
+import type { ProfileIdentifiers } from '../types';
+import { isE164, isEmail, isEmpty } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';

@@ -1,6 +1,6 @@
-import { COOKIE_KEYS } from './identity';
+import { COOKIE_KEYS } from '../identity/cookie';
 import { clip } from './number';
-import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from './types';
+import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from '../types';
 import { isE164, isEmail, isEmpty, sanitize } from './validate';
 
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;

@@ -1,4 +1,4 @@
-import type { Callback, KlaviyoLite, Logger } from './types';
+import type { Callback, KlaviyoLite, Logger } from '../types';
 
 type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
