@@ -39,7 +39,7 @@ execFileSync(process.execPath, [
 const code = readFileSync('dist/klaviyo-lite.js');
 const gzip = gzipSync(code, { level: 9 }).length;
 const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-console.log(`dist/klaviyo-lite.js  raw ${code.length} B  gzip -9 ${gzip} B  brotli ${brotli} B  (budget 10,240 B gzip)`);
+console.log(`dist/klaviyo-lite.js  raw ${code.length} B  gzip -9 ${gzip} B  brotli ${brotli} B  (ceiling 15,360 B gzip)`);
 console.log(`dist/stub.js          raw ${readFileSync('dist/stub.js').length} B`);
 
 const inputs = {};
