@@ -7,7 +7,7 @@ import { minify } from 'terser';
 export const banner = '/*! klaviyo-lite | MIT */';
 
 /** `{ code, map, metafile }` for `dist/klaviyo-lite.js`; `map` is for `file`, pointing at src/. */
-export async function bundleScript({ file = 'klaviyo-lite.js' } = {}) {
+export async function bundleScript({ file = 'klaviyo-lite.js', plugins = [] } = {}) {
   const result = await build({
     entryPoints: ['src/page/browser.ts'],
     outfile: file,
@@ -19,6 +19,7 @@ export async function bundleScript({ file = 'klaviyo-lite.js' } = {}) {
     legalComments: 'none',
     metafile: true,
     write: false,
+    plugins,
   });
   const text = (suffix) => result.outputFiles.find((f) => f.path.endsWith(suffix)).text;
   const { code, map } = await minify(text('.js'), {
