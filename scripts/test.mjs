@@ -26,6 +26,18 @@ count('typecheck', run('typecheck', 'npx', ['tsc', '--noEmit']));
 const built = run('build', 'node', ['esbuild.config.mjs']);
 count('build', built);
 
+// The package as published: packed once from the fresh build, then linted (exports, types per resolution mode).
+if (built) {
+  rmSync(`${out}/pack`, { recursive: true, force: true });
+  mkdirSync(`${out}/pack`, { recursive: true });
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', `${out}/pack`], { encoding: 'utf8' });
+  const tarball = `${out}/pack/${packed.stdout.trim().split('\n').pop()}`;
+  const packOk = packed.status === 0 && existsSync(tarball);
+  count('npm pack', packOk);
+  count('publint', packOk && run('publint', 'npx', ['publint', 'run', tarball, '--strict']));
+  count('arethetypeswrong', packOk && run('arethetypeswrong', 'npx', ['attw', tarball, '--profile', 'esm-only']));
+} else count('package checks (not run: build failed)', false);
+
 rmSync(`${out}/vitest.json`, { force: true });
 const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
 const unit = readJson(`${out}/vitest.json`);
