@@ -1,4 +1,4 @@
-// `npm test`: typecheck, build, unit tests, browser tests — then one line CI reads: "N passed, N failed".
+// `npm test`: typecheck, build, package checks (pack, publint, attw), unit tests, browser tests — then one line CI reads: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 
