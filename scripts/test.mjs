@@ -38,15 +38,24 @@ if (built) {
   count('arethetypeswrong', packOk && run('arethetypeswrong', 'npx', ['attw', tarball, '--profile', 'esm-only']));
 } else count('package checks (not run: build failed)', false);
 
-rmSync(`${out}/vitest.json`, { force: true });
-const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
-const unit = readJson(`${out}/vitest.json`);
-if (unit) {
-  passed += unit.numPassedTests;
-  failed += unit.numFailedTests;
-  skipped += unit.numPendingTests + unit.numTodoTests;
-  if (!unitOk && unit.numFailedTests === 0) count('unit suite (a file failed to load)', false);
-} else count('unit suite (no report)', false);
+/** A vitest run whose tests each count; `report` is where its JSON report goes. */
+const vitest = (title, report, extra = []) => {
+  rmSync(report, { force: true });
+  const ok = run(title, 'npx', ['vitest', 'run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const result = readJson(report);
+  if (!result) {
+    count(`${title} suite (no report)`, false);
+    return;
+  }
+  passed += result.numPassedTests;
+  failed += result.numFailedTests;
+  skipped += result.numPendingTests + result.numTodoTests;
+  if (!ok && result.numFailedTests === 0) count(`${title} suite (a file failed to load)`, false);
+};
+
+vitest('unit', `${out}/vitest.json`);
+// The tarball installed into an empty project: imported under Node, type-checked, its emulator bin started.
+if (built) vitest('package', `${out}/package.json`, ['--config', 'vitest.package.config.ts']);
 
 if (built) {
   rmSync(`${out}/playwright.json`, { force: true });

@@ -1,6 +1,7 @@
 // @vitest-environment node
-// The package as a user gets it: packed, installed from the tarball into an empty project with its
-// `dependencies` alone, then imported under Node, type-checked with tsc, and its emulator bin started.
+// The package as a user gets it: packed, installed from the tarball into an empty project with its `dependencies`
+// alone, then imported under Node, type-checked with tsc, and its emulator bin started. `npm test` runs it as its
+// own step (npx vitest run --config vitest.package.config.ts).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
