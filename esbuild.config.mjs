@@ -1,11 +1,16 @@
 // Builds every artifact of the public contract and reports what the script tag costs a storefront.
 import { build } from 'esbuild';
 import { bundleScript } from './scripts/bundle.mjs';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { pointDeclarationsAtFiles } from './scripts/declarations.mjs';
+import { writeEmulatorValidators } from './scripts/emulator-validators.mjs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 
+// A fresh dist/ each time: npm pack ships the whole folder, so nothing stale may linger in it.
+rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
+mkdirSync('.cache', { recursive: true });
 
 const iife = await bundleScript();
 writeFileSync('dist/klaviyo-lite.js', iife.code);
@@ -35,6 +40,10 @@ execFileSync(process.execPath, [
   '--strict', '--target', 'es2017', '--module', 'esnext', '--moduleResolution', 'bundler', '--skipLibCheck',
   '--lib', 'es2020,dom,dom.iterable', '--types', 'node',
 ], { stdio: 'inherit' });
+pointDeclarationsAtFiles('dist');
+await writeEmulatorValidators();
+// The two classic scripts export nothing; their types entry says so (an import of them only runs them).
+writeFileSync('dist/script.d.ts', 'export {};\n');
 
 const code = readFileSync('dist/klaviyo-lite.js');
 const gzip = gzipSync(code, { level: 9 }).length;
@@ -51,4 +60,5 @@ console.log('top contributors (esbuild-minified bytes, before terser and compres
 for (const [file, bytes] of Object.entries(inputs).sort((a, b) => b[1] - a[1]).slice(0, 12)) {
   console.log(`  ${String(bytes).padStart(6)}  ${file}`);
 }
-writeFileSync('dist/meta.json', JSON.stringify(iife.metafile));
+// The build report stays out of dist/, which is what the package ships.
+writeFileSync('.cache/meta.json', JSON.stringify(iife.metafile));

@@ -1,31 +1,10 @@
 // Issue 8: the call shapes of real storefront integrations, replayed one case per test in real Chromium.
-// The cases live outside this repository (../shared/real-clients/real-clients.json, next to the repo root)
-// and are read at run time; without them the suite is one skipped test.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The cases are the project's own fixtures (e2e/fixtures/real-clients/), so every clone runs all of them.
 import { accepted, expect, test } from './fixtures';
+import { realClientCases, type RealClientCase, type Sent } from './fixtures/real-clients/index';
 import { publishedStubSource } from './servers';
 
 const KEY = 'AbC123';
-const CASES_FILE = fileURLToPath(new URL('../../shared/real-clients/real-clients.json', import.meta.url));
-
-interface Expectation {
-  endpoint: string;
-  metric?: string;
-  mustHave: string[];
-  value?: number;
-  uniqueId?: string;
-}
-
-interface RealCase {
-  id: string;
-  source: { repo: string; path: string; commit: string | null };
-  loader: string;
-  via: string;
-  calls: unknown[][];
-  expect: Expectation[];
-  notes: string;
-}
 
 /** A row of `accepted(emulator)`: a profile / subscription, or one event (single or out of a bulk). */
 interface Row {
@@ -37,49 +16,31 @@ interface Row {
   attributes?: Record<string, unknown>;
 }
 
-type Style = 'klaviyo-proxy-stub' | 'klaviyo-array' | '_learnq' | '_learnq-bare-global' | 'klaviyo-after-load';
-
-/** How one case is turned into a page: everything the harness needs, derived from the case's fields. */
+/** How one case is turned into a page. */
 interface Plan {
-  style: Style;
+  style: RealClientCase['handOver'];
   /** the script's src on our site origin */
   src: string;
-  loaderForm: 'key in path' | 'company_id query' | 'no key in src';
-  /** added by a script (createElement), not a static tag */
+  loaderForm: RealClientCase['loader'];
   injected: boolean;
-  /** calls after a callback-bearing call run inside that callback */
   nested: boolean;
-  /** the calls after the first identify wait for a synchronous `_learnq.isIdentified() === true`, then go in ONE push */
   gateway: boolean;
 }
 
-const isCallbackMarker = (a: unknown) => typeof a === 'string' && a.startsWith('<callback:');
+const SRC: Record<RealClientCase['loader'], string> = {
+  'key in path': `/${KEY}/klaviyo-lite.js`,
+  'company_id query': `/klaviyo-lite.js?company_id=${KEY}`,
+  'no key in src': '/klaviyo-lite.js',
+};
 
-function planFor(c: RealCase): Plan {
-  // `via` is a keyword followed by prose about the integration.
-  const keyword = c.via.trim().split(/[\s(]/)[0];
-  let style: Style;
-  if (keyword === '_learnq') style = /bare global/i.test(c.via) ? '_learnq-bare-global' : '_learnq';
-  else if (keyword === 'klaviyo-proxy-stub' || keyword === 'klaviyo-array' || keyword === 'klaviyo-after-load') style = keyword;
-  else throw new Error(`${c.id}: unknown hand-over style "${keyword}" in via`);
-
-  let src: string;
-  let loaderForm: Plan['loaderForm'];
-  const setsAccount = c.calls.some((call) => call[0] === 'account' && typeof call[1] === 'string');
-  if (/\/KEY\/klaviyo\.js/.test(c.loader)) [src, loaderForm] = [`/${KEY}/klaviyo-lite.js`, 'key in path'];
-  else if (/company_id=KEY/.test(c.loader) || !setsAccount) {
-    // A loader the case does not spell out (set by a plugin) gets the documented query form.
-    [src, loaderForm] = [`/klaviyo-lite.js?company_id=${KEY}`, 'company_id query'];
-  } else [src, loaderForm] = ['/klaviyo-lite.js', 'no key in src'];
-
-  const callbackTexts = c.calls.flat(2).filter(isCallbackMarker).join(' ');
+function planFor(c: RealClientCase): Plan {
   return {
-    style,
-    src,
-    loaderForm,
-    injected: /createElement|inject/i.test(c.loader),
-    nested: /nested|remaining|following/i.test(`${callbackTexts} ${c.notes}`),
-    gateway: style === '_learnq' && /several command arrays in ONE push/i.test(c.notes),
+    style: c.handOver,
+    src: SRC[c.loader],
+    loaderForm: c.loader,
+    injected: c.injected ?? false,
+    nested: c.nested ?? false,
+    gateway: c.gateway ?? false,
   };
 }
 
@@ -89,7 +50,7 @@ function planFor(c: RealCase): Plan {
 const HARNESS = String.raw`
 (function (cfg) {
   var rc = window.__rc = { loaded: false, results: [], callbacks: [], errors: [], gateway: cfg.gateway ? 'waiting' : 'none' };
-  var isMarker = function (a) { return typeof a === 'string' && a.indexOf('<callback:') === 0; };
+  var isMarker = function (a) { return !!a && typeof a === 'object' && !Array.isArray(a) && typeof a.callback === 'string'; };
   var hasMarker = function (a) { return isMarker(a) || (Array.isArray(a) && a.some(isMarker)); };
   function safe(f) { try { return f(); } catch (e) { return 'threw: ' + e; } }
   function summary(v) {
@@ -100,12 +61,12 @@ const HARNESS = String.raw`
     if (!m) return null;
     return safe(function () { return JSON.parse(atob(decodeURIComponent(m[1]))); });
   }
-  // "<callback: …>" becomes a function that records that it fired and, when nested, makes the later calls.
+  // { callback: '…' } becomes a function that records that it fired and, when nested, makes the later calls.
   function live(args, rest, mode) {
     var convert = function (a) {
       if (Array.isArray(a)) return a.map(convert);
       if (!isMarker(a)) return a;
-      var cb = { label: a, fired: false };
+      var cb = { label: a.callback, fired: false };
       rc.callbacks.push(cb);
       return function (result) {
         cb.fired = true;
@@ -214,7 +175,7 @@ const HARNESS = String.raw`
 
 const inline = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-function pageFor(c: RealCase, plan: Plan, apiBase: string): string {
+function pageFor(c: RealClientCase, plan: Plan, apiBase: string): string {
   const config = { style: plan.style, calls: c.calls, nested: plan.nested, gateway: plan.gateway };
   const stub = plan.style === 'klaviyo-proxy-stub' ? `<script>${publishedStubSource()}</script>` : '';
   const loader = plan.injected
@@ -232,33 +193,33 @@ function pageFor(c: RealCase, plan: Plan, apiBase: string): string {
     ${loader}`;
 }
 
-const endpointOf = (e: Expectation) => e.endpoint.replace(/^\/?client\//, '');
-const sameKind = (e: Expectation, row: Row) =>
+const endpointOf = (e: Sent) => e.endpoint;
+const sameKind = (e: Sent, row: Row) =>
   row.endpoint === endpointOf(e) && (endpointOf(e) !== 'events' || row.metric === e.metric);
-const label = (e: Expectation) => (e.metric ? `${endpointOf(e)} "${e.metric}"` : endpointOf(e));
+const label = (e: Sent) => (e.metric ? `${endpointOf(e)} "${e.metric}"` : endpointOf(e));
 
 /** Why `row` does not satisfy `e` (empty when it does). */
-function mismatches(e: Expectation, row: Row): string[] {
+function mismatches(e: Sent, row: Row): string[] {
   const problems: string[] = [];
   if (endpointOf(e) === 'events') {
     const properties = row.properties ?? {};
-    for (const key of e.mustHave) if (!(key in properties)) problems.push(`properties.${key} missing`);
+    for (const key of e.keys) if (!(key in properties)) problems.push(`properties.${key} missing`);
     if (e.value !== undefined && row.value !== e.value) problems.push(`value ${JSON.stringify(row.value)}, expected ${e.value}`);
     if (e.uniqueId !== undefined && row.uniqueId !== e.uniqueId) {
       problems.push(`unique_id ${JSON.stringify(row.uniqueId)}, expected ${e.uniqueId}`);
     }
   } else {
-    // For profiles, mustHave names keys of `attributes` (after the legacy `$` keys are mapped); custom keys
+    // For profiles, `keys` names keys of `attributes` (after the legacy `$` keys are mapped); custom keys
     // such as plan or customer_number are not profile attributes and travel in `attributes.properties`.
     const attributes = row.attributes ?? {};
     const custom = (attributes.properties ?? {}) as Record<string, unknown>;
-    for (const key of e.mustHave) if (!(key in attributes) && !(key in custom)) problems.push(`${key} missing`);
+    for (const key of e.keys) if (!(key in attributes) && !(key in custom)) problems.push(`${key} missing`);
   }
   return problems;
 }
 
 /** A one-to-one assignment of rows to expectations (backtracking: the lists are short). */
-function assign(expected: Expectation[], rows: Row[]): Array<number | undefined> {
+function assign(expected: Sent[], rows: Row[]): Array<number | undefined> {
   const taken = new Set<number>();
   const best: Array<number | undefined> = expected.map(() => undefined);
   let bestCount = -1;
@@ -286,7 +247,7 @@ function assign(expected: Expectation[], rows: Row[]): Array<number | undefined>
 }
 
 /** What is still missing from the emulator's record, with the nearest candidates' problems. */
-function missing(expected: Expectation[], rows: Row[]): string[] {
+function missing(expected: Sent[], rows: Row[]): string[] {
   const assignment = assign(expected, rows);
   return expected.flatMap((e, i) => {
     if (assignment[i] !== undefined) return [];
@@ -330,17 +291,19 @@ interface PageRecord {
   gateway: string;
 }
 
-if (!existsSync(CASES_FILE)) {
-  test.skip('real storefront cases: ../shared/real-clients/real-clients.json is absent, so none are run', () => {});
-} else {
-  test.describe.configure({ mode: 'parallel' }); // independent cases: spread them over the workers
-  const cases = JSON.parse(readFileSync(CASES_FILE, 'utf8')) as RealCase[];
+test('there are the 18 cases, each under its own id', () => {
+  expect(new Set(realClientCases.map((c) => c.id)).size).toBe(18);
+});
 
-  for (const c of cases) {
+test.describe('real storefront cases', () => {
+  test.describe.configure({ mode: 'parallel' }); // independent cases: spread them over the workers
+
+  for (const c of realClientCases) {
     const plan = planFor(c);
     test(`${c.id} (${plan.style}, ${plan.loaderForm})`, async ({ page, emulator, site }) => {
       test.info().annotations.push(
-        { type: 'source', description: `${c.source.repo} ${c.source.path}` },
+        { type: 'source', description: c.integration },
+        { type: 'why', description: c.why },
         { type: 'plan', description: JSON.stringify(plan) },
       );
       const logs: string[] = [];
@@ -402,7 +365,7 @@ if (!existsSync(CASES_FILE)) {
 
         // After load the globals are live: _learnq is an object with its own push (Segment, VSF, VTEX) and
         // answers isIdentified() synchronously with a boolean (Shopware).
-        const identifies = c.expect.some((e) => endpointOf(e) === 'profiles');
+        const identifies = c.sends.some((e) => endpointOf(e) === 'profiles');
         expect(
           await page.evaluate(() => {
             const w = window as any;
@@ -419,14 +382,14 @@ if (!existsSync(CASES_FILE)) {
         // The emulator's record: exactly what `expect` lists. Bodies are valid: the emulator fixture fails
         // the test on any 400.
         const rows = () => accepted(emulator) as Row[];
-        if (c.expect.length === 0) {
+        if (c.sends.length === 0) {
           await page.waitForTimeout(500);
           expect(emulator.requests().map((r) => `${r.method} ${r.path}`), 'an anonymous visitor sends nothing').toEqual([]);
         } else {
-          await expect.poll(() => missing(c.expect, rows()), { message: 'expected requests', timeout: 5_000, intervals: [50] }).toEqual([]);
+          await expect.poll(() => missing(c.sends, rows()), { message: 'expected requests', timeout: 5_000, intervals: [50] }).toEqual([]);
           await page.waitForTimeout(300); // nothing extra follows (e.g. a second Viewed Product from trackViewedItem)
           expect(countByKind(rows()), 'requests per kind').toEqual(
-            countByKind(c.expect.map((e) => ({ endpoint: endpointOf(e), metric: e.metric }))),
+            countByKind(c.sends.map((e) => ({ endpoint: endpointOf(e), metric: e.metric }))),
           );
         }
       } finally {
@@ -434,4 +397,4 @@ if (!existsSync(CASES_FILE)) {
       }
     });
   }
-}
+});

@@ -1,4 +1,4 @@
-// `npm test`: typecheck, build, unit tests, browser tests — then one line CI reads: "N passed, N failed".
+// `npm test`: typecheck, build, package checks (pack, publint, attw), unit tests, browser tests — then one line CI reads: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 
@@ -26,15 +26,36 @@ count('typecheck', run('typecheck', 'npx', ['tsc', '--noEmit']));
 const built = run('build', 'node', ['esbuild.config.mjs']);
 count('build', built);
 
-rmSync(`${out}/vitest.json`, { force: true });
-const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
-const unit = readJson(`${out}/vitest.json`);
-if (unit) {
-  passed += unit.numPassedTests;
-  failed += unit.numFailedTests;
-  skipped += unit.numPendingTests + unit.numTodoTests;
-  if (!unitOk && unit.numFailedTests === 0) count('unit suite (a file failed to load)', false);
-} else count('unit suite (no report)', false);
+// The package as published: packed once from the fresh build, then linted (exports, types per resolution mode).
+if (built) {
+  rmSync(`${out}/pack`, { recursive: true, force: true });
+  mkdirSync(`${out}/pack`, { recursive: true });
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', `${out}/pack`], { encoding: 'utf8' });
+  const tarball = `${out}/pack/${packed.stdout.trim().split('\n').pop()}`;
+  const packOk = packed.status === 0 && existsSync(tarball);
+  count('npm pack', packOk);
+  count('publint', packOk && run('publint', 'npx', ['publint', 'run', tarball, '--strict']));
+  count('arethetypeswrong', packOk && run('arethetypeswrong', 'npx', ['attw', tarball, '--profile', 'esm-only']));
+} else count('package checks (not run: build failed)', false);
+
+/** A vitest run whose tests each count; `report` is where its JSON report goes. */
+const vitest = (title, report, extra = []) => {
+  rmSync(report, { force: true });
+  const ok = run(title, 'npx', ['vitest', 'run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const result = readJson(report);
+  if (!result) {
+    count(`${title} suite (no report)`, false);
+    return;
+  }
+  passed += result.numPassedTests;
+  failed += result.numFailedTests;
+  skipped += result.numPendingTests + result.numTodoTests;
+  if (!ok && result.numFailedTests === 0) count(`${title} suite (a file failed to load)`, false);
+};
+
+vitest('unit', `${out}/vitest.json`);
+// The tarball installed into an empty project: imported under Node, type-checked, its emulator bin started.
+if (built) vitest('package', `${out}/package.json`, ['--config', 'vitest.package.config.ts']);
 
 if (built) {
   rmSync(`${out}/playwright.json`, { force: true });

@@ -1,16 +1,11 @@
-// Our Segment / RudderStack mapping against the peers' own test vectors (read from ../shared, never copied).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Our Segment / RudderStack mapping against RudderStack's own test vectors (restated in test/fixtures/peer-vectors.ts).
 import { describe, expect, test } from 'vitest';
 import { fromSpec } from '../src/adapters/spec';
 import { KlaviyoLiteError } from '../src/errors';
 import type { Properties } from '../src/types';
+import { peerVectors, type PeerSends } from './fixtures/peer-vectors';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dir = path.resolve(repoRoot, '../shared/peer-vectors');
 const NOW = Date.parse('2026-01-01T00:00:00Z');
-const OURS = /^(product (viewed|clicked|added)|checkout started)$/i;
 
 /**
  * Where we deliberately differ from a peer, per vector: property → why. `*` means we refuse the whole
@@ -21,9 +16,9 @@ const REFUSED_CART_ONLY =
   'refused (invalid_product): no top-level product_id/sku/id, so nothing says which product was added; RudderStack sends a cart-only Added to Cart';
 const VIEWED = { value: "we send Price as the event value, as Klaviyo's own Viewed Product example does; RudderStack sends none" };
 const DIFFERENT: Record<string, Record<string, string>> = {
-  'klaviyo-ecom-test-1: Track call with Ecom events (Viewed Product)': VIEWED,
-  'legacy: Track call with Ecom events (Viewed Product)': VIEWED,
-  'klaviyo-ecom-test-2: Track call with Ecom events (Checkout Started) with enabled flattenProperties': {
+  'rudderstack v1: product viewed': VIEWED,
+  'rudderstack track api: product viewed': VIEWED,
+  'rudderstack v1: checkout started, flattened': {
     unique_id: 'order_id + "_" + unix seconds, so a later checkout of the same cart counts again; RudderStack uses order_id alone',
     items: "Klaviyo's recommended name is Items; RudderStack's tests send lower-case items (its docs say Items). Entries are compared under Items",
     'Items[].RowTotal': 'price × quantity when not given; RudderStack only copies row_total',
@@ -37,64 +32,31 @@ const DIFFERENT: Record<string, Record<string, string>> = {
     discount: 'kept, as every unmapped property',
     coupon: 'kept, as every unmapped property',
   },
-  'klaviyo-ecom-test-3: Track call with Ecom events (Added to Cart) with properties.products': { '*': REFUSED_CART_ONLY },
-  'legacy: Track call with Ecom events (Added to Cart) with properties.products': { '*': REFUSED_CART_ONLY },
-  'legacy: Track call with Ecom events (Added to Cart) with properties.items': { '*': REFUSED_CART_ONLY },
-  'legacy: check for email and phone in customer_properties': {
+  'rudderstack v1: product added, lines in products': { '*': REFUSED_CART_ONLY },
+  'rudderstack track api: product added, lines in products': { '*': REFUSED_CART_ONLY },
+  'rudderstack track api: product added, lines in items': { '*': REFUSED_CART_ONLY },
+  'rudderstack track api: product added with no email or phone': {
     '*': 'the peer refuses it for a missing email/phone (a profile rule: see the identify tests); the adapter refuses it because no added product is named',
   },
 };
 
-interface Vector {
-  id: string;
-  input: { event?: string; properties: Properties };
-  expected: Properties & { metric: string | null; properties: Properties | null; value?: unknown; unique_id?: unknown };
-  compare: string[];
-}
-
 const without = (o: Properties, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
-/** The peer's answer in our terms: $value → value, $event_id → unique_id, lower-case items → Items. */
-function peer(v: Vector) {
-  const key = v.compare.find((c) => c.startsWith('properties')) ?? 'properties';
-  const props = { ...(v.expected[key] as Properties) };
-  if (props.items && !props.Items) {
-    props.Items = props.items;
-    delete props.items;
-  }
-  return {
-    metric: v.expected.metric,
-    value: v.expected.value ?? props.$value ?? undefined,
-    unique_id: v.expected.unique_id ?? props.$event_id ?? undefined,
-    properties: without(props, '$value', '$event_id'),
-    renamed: 'items' in (v.expected[key] as Properties),
-  };
-}
-
-const available = existsSync(dir);
-if (!available) test.skip(`peer vectors skipped: ${dir} not found`, () => {});
-
-describe.runIf(available)('peer vectors', () => {
-  const vectors: Vector[] = available
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith('.json'))
-        .flatMap((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Vector[])
-        .filter((v) => OURS.test(v.input.event?.trim() ?? ''))
-    : [];
-
+describe('peer vectors', () => {
   test('the vectors we know about are all there, and every difference belongs to one', () => {
-    expect(vectors.map((v) => v.id).sort()).toEqual(Object.keys(DIFFERENT).sort());
+    expect(peerVectors.map((v) => v.id).sort()).toEqual(Object.keys(DIFFERENT).sort());
   });
 
-  test.each(vectors.map((v) => [v.id, v] as const))('%s', (id, v) => {
+  test.each(peerVectors.map((v) => [v.id, v] as const))('%s', (id, v) => {
     const differ = DIFFERENT[id] ?? {};
-    const run = () => fromSpec(v.input.event!, v.input.properties, NOW);
+    const run = () => fromSpec(v.event, v.properties, NOW);
     if (differ['*']) {
       expect(run).toThrow(KlaviyoLiteError);
       return;
     }
+    expect(v.peer, 'a vector the peer refuses is listed as refused by us too').not.toHaveProperty('refuses');
     const ours = run()!;
-    const theirs = peer(v);
+    const theirs = v.peer as PeerSends;
     const checked: string[] = [];
     const same = (name: string, a: unknown, b: unknown) => {
       checked.push(name);
@@ -104,8 +66,8 @@ describe.runIf(available)('peer vectors', () => {
 
     same('metric', ours.metric, theirs.metric);
     same('value', ours.value, theirs.value);
-    same('unique_id', ours.uniqueId, theirs.unique_id);
-    if (theirs.renamed) checked.push('items');
+    same('unique_id', ours.uniqueId, theirs.uniqueId);
+    if (theirs.linesLowerCase) checked.push('items');
     const mine = without(ours.properties, '$value', '$event_id');
     for (const k of new Set([...Object.keys(mine), ...Object.keys(theirs.properties)])) {
       if (k !== 'Items') {

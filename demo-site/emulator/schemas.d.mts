@@ -8,3 +8,5 @@ export interface BodyError {
 export const schemas: Record<Endpoint, Record<string, unknown>>;
 export function validateBody(endpoint: string, body: unknown): { valid: boolean; errors: BodyError[] };
 export function readable(errors: ErrorObject[]): BodyError[];
+export const ajvOptions: { allErrors: boolean; verbose: boolean; allowUnionTypes: boolean };
+export const formats: string[];

@@ -1,7 +1,5 @@
 // JSON Schemas of the client API request bodies (revision 2026-07-15), written from the facts of
 // Klaviyo's OpenAPI description. Like the spec, objects accept keys they do not name.
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 
 const string = { type: 'string' };
 const text = { type: ['string', 'null'] };
@@ -147,9 +145,28 @@ export const schemas = {
   }),
 };
 
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-addFormats(ajv, ['date-time']);
-const validators = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, ajv.compile(schema)]));
+/** The options every compilation of `schemas` uses, here and in scripts/emulator-validators.mjs. */
+export const ajvOptions = { allErrors: true, verbose: true, allowUnionTypes: true };
+export const formats = ['date-time'];
+
+const validators = await loadValidators();
+
+/**
+ * The published package ships the validators precompiled (validators.gen.mjs, written by the build from these
+ * very schemas), so the emulator bin runs with the package's dependencies alone; ajv (a devDependency) is only
+ * loaded here when that file is absent or was built from other schemas (a working copy after an edit).
+ */
+async function loadValidators() {
+  const generated = await import('./validators.gen.mjs').catch((error) => {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    return undefined;
+  });
+  if (generated?.schemasJson === JSON.stringify(schemas)) return generated.validators;
+  const [{ default: Ajv }, { default: addFormats }] = await Promise.all([import('ajv'), import('ajv-formats')]);
+  const ajv = new Ajv(ajvOptions);
+  addFormats(ajv, formats);
+  return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, ajv.compile(schema)]));
+}
 
 /**
  * @param {string} endpoint one of the keys of `schemas`

@@ -31,7 +31,7 @@ function convert(node: Node): Node {
   return { anyOf: [schema, { type: 'null' }] };
 }
 
-/** A JSON file below ../shared, e.g. 'klaviyo/client-request-examples.json' (check availability first). */
+/** A JSON file below ../shared, e.g. 'klaviyo/client-openapi.json' (check availability first): only the official cross-check reads it. */
 export function readSharedJson(relative: string): any {
   return JSON.parse(readFileSync(path.join(sharedDir, relative), 'utf8'));
 }
