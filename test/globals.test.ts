@@ -94,6 +94,18 @@ describe('legacy and array queues', () => {
     expect(metrics(sent)).toEqual(['profiles', 'One', 'Two', 'Through the old array']);
   });
 
+  it.each([
+    ['frozen', Object.freeze],
+    ['sealed', Object.seal],
+  ])('a %s _learnq or klaviyo array: its queued commands are still replayed, in order', (_name, lock) => {
+    w._learnq = lock([['identify', { $email: 'locked@shop.example' }], ['track', 'From learnq']]);
+    w.klaviyo = lock([['track', 'From array']]);
+    const { sent, api } = load();
+    expect(metrics(sent)).toEqual(['profiles', 'From learnq', 'From array']);
+    expect(w.klaviyo).toBe(api);
+    expect(w._learnq.isIdentified()).toBe(true);
+  });
+
   it('defines window._learnq even when the page never created it', () => {
     load();
     expect(typeof w._learnq.push).toBe('function');

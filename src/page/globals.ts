@@ -22,11 +22,14 @@ export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boo
   const queued: unknown[][] = [];
   const adopt = (queue: unknown) => {
     if (!Array.isArray(queue)) return;
-    queued.push(...queue.splice(0));
+    // Copied, not spliced: a frozen or sealed array can be read but not emptied.
+    queued.push(...queue);
     try {
+      queue.length = 0;
       Object.defineProperty(queue, 'push', { value: forward, configurable: true, writable: true });
     } catch {
-      // A frozen array keeps its own push; what the page pushes to it later is lost to us.
+      // The locked array keeps its own push: what the page pushes to it later is lost to us.
+      log.debug('a locked queue array: its later pushes are not seen');
     }
   };
   const ownObject = w.klaviyo !== undefined && !Array.isArray(w.klaviyo) && !Array.isArray(w._klOnsite);
