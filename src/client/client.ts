@@ -13,7 +13,7 @@ import { clip, toNumber } from '../events/number';
 import { identifiersOf, toProfile } from '../events/profile';
 import { localStore, sessionStore } from '../delivery/storage';
 import type {
-  Callback, Cart, CartItem, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, OutboundRequest, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
+  Callback, Cart, CartItem, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, OutboundRequest, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload, VisitorIdentity,
 } from '../types';
 import { isEmpty, sanitize } from '../events/validate';
 import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
@@ -30,6 +30,8 @@ export interface Client {
   trackPayload(payload: TrackPayload): boolean;
   /** Synchronous, for legacy `_learnq.isIdentified()`. */
   isIdentified(): boolean;
+  /** Synchronous, for legacy `_learnq.identify()`. */
+  visitor(): VisitorIdentity;
   delivery: Delivery;
   /** Starts watching the dataLayer: after the page's queued calls ran, so that a queued identify comes first. */
   start(): void;
@@ -48,7 +50,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
-  const { identifiers, isIdentified, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
+  const { identifiers, isIdentified, visitor, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
   const hold = createHold(sessionStore, now);
   let companyId: string | undefined;
 
@@ -108,7 +110,8 @@ export function createClient(options: ClientOptions = {}): Client {
 
   // No prototype: a page calling "toString" or "__proto__" finds no method.
   const methods: Record<string, (...args: any[]) => unknown> = Object.assign(Object.create(null), {
-    identify(input: IdentifyInput) {
+    identify(input?: IdentifyInput) {
+      if (input === undefined) return visitor();
       if (optedOut()) fail('opted_out', `identify ignored: ${OPTED_OUT}`);
       if (!input || typeof input != 'object') fail('invalid_argument', 'identify: not an object');
       // A refusal names every field that was left out.
@@ -227,7 +230,7 @@ export function createClient(options: ClientOptions = {}): Client {
     }
   };
 
-  return { api, trackPayload, isIdentified, delivery, start };
+  return { api, trackPayload, isIdentified, visitor, delivery, start };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */

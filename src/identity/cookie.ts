@@ -1,5 +1,5 @@
 import Cookies from 'js-cookie';
-import type { ProfileIdentifiers } from '../types';
+import type { ProfileIdentifiers, VisitorIdentity } from '../types';
 import { isE164, isEmail, isEmpty } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
@@ -50,6 +50,8 @@ function probeCookieDomain(hostname = location.hostname): string | undefined {
 export interface Identity {
   identifiers(): ProfileIdentifiers;
   isIdentified(): boolean;
+  /** The visitor in klaviyo.js's keys (`$email`, `$phone_number`, `$id`, `$exchange_id`), as far as known. */
+  visitor(): VisitorIdentity;
   /** Merges new identifiers; another email/phone/id than the stored one starts a new visitor (returns true). */
   remember(ids: ProfileIdentifiers): boolean;
   isOptedOut(): boolean;
@@ -93,6 +95,12 @@ export function createIdentity(initialDomain?: string): Identity {
   return {
     identifiers,
     isIdentified: () => !isEmpty(identifiers()),
+    visitor() {
+      const ids = identifiers();
+      const legacy: VisitorIdentity = {};
+      for (const [key, name] of COOKIE_KEYS) if (ids[key]) legacy[name as keyof VisitorIdentity] = ids[key];
+      return legacy;
+    },
     remember(ids) {
       let stored = read();
       // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.

@@ -1,4 +1,5 @@
-import type { Callback, KlaviyoLite, Logger } from '../types';
+import type { Client } from '../client/client';
+import type { Callback, IdentifyInput, KlaviyoLite, Logger } from '../types';
 
 type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
@@ -17,7 +18,8 @@ export const isLoaded = (w: Win) => isLive(w.klaviyo) || isLive(w._learnq) || is
  * `window.klaviyo` and `window._learnq` are live, and any stub or array the page kept a reference to
  * forwards its pushes to the live object.
  */
-export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boolean, log: Logger): void {
+export function installGlobals(w: Win, client: Pick<Client, 'api' | 'isIdentified' | 'visitor'>, log: Logger): void {
+  const { api } = client;
   const forward = (...commands: unknown[][]) => api.push(...commands);
   const queued: unknown[][] = [];
   const adopt = (queue: unknown) => {
@@ -39,8 +41,14 @@ export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boo
 
   w.klaviyoLite = api;
   w._klOnsite = { push: forward };
-  // Legacy themes read the answer synchronously; a trailing callback still fires.
-  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified: (callback?: Callback) => (api.isIdentified(callback), isIdentified()) }));
+  // Legacy themes read these answers synchronously; a trailing callback still fires.
+  const isIdentified = (callback?: Callback) => {
+    api.isIdentified(callback);
+    return client.isIdentified();
+  };
+  // With no argument it reads the visitor: integrations test `_learnq.identify().$email` before tracking a checkout.
+  const identify = (input?: IdentifyInput, ...rest: Callback[]) => (input === undefined ? client.visitor() : api.identify(input, ...rest));
+  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified, identify }));
   if (ownObject) log.error('window.klaviyo is the page\'s own: use window.klaviyoLite');
   else w.klaviyo = api;
 
