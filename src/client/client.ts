@@ -42,15 +42,36 @@ const fail = (code: KlaviyoLiteError['code'], message: string) => {
   throw new KlaviyoLiteError(code, message);
 };
 const OPTED_OUT = 'visitor opted out';
+const NEW_VISITOR = 'not the stored email/phone/id: a new visitor (Klaviyo ignores identifier changes)';
 // In the order of COOKIE_KEYS' first two: email, phone_number.
 const CHANNELS = ['email', 'sms'];
+
+/** The identifiers a subscription carries and the channels it consents to. */
+function subscriptionOf(input: SubscribeInput, known: ProfileIdentifiers) {
+  const ids: ProfileIdentifiers = {};
+  const given: string[] = [];
+  // The given email and phone_number, else the stored ones (email and phone are the first two keys).
+  COOKIE_KEYS.slice(0, 2).forEach(([key, , valid], i) => {
+    // Given, even as something other than a string: then it is invalid, not absent.
+    const own = input[key as 'email'] != null;
+    const value = own ? input[key as 'email'] : known[key];
+    if (own) given.push(CHANNELS[i]);
+    // undefined reads "undefined": neither an email nor a phone number.
+    if (valid(value!)) ids[key] = value;
+  });
+  // Consent only for the channels asked for, else those of the identifiers given, else email (or SMS) on file.
+  const wanted: string[] = input.channels == null ? [] : ([] as string[]).concat(input.channels);
+  const asked = wanted.length ? wanted : given.length ? given : [ids.email ? 'email' : 'sms'];
+  const channels = CHANNELS.filter((channel, i) => asked.includes(channel) && ids[COOKIE_KEYS[i][0]]);
+  return { ids, asked, channels };
+}
 
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags default to undefined: they are only ever tested for truth.
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
-  const { identifiers, isIdentified, visitor, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
+  const { identifiers, isIdentified, visitor, switches, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
   const hold = createHold(sessionStore, now);
   let companyId: string | undefined;
 
@@ -123,7 +144,7 @@ export function createClient(options: ClientOptions = {}): Client {
       if (isEmpty(given) && !isIdentified()) {
         fail('no_identifier', `identify: no valid identifier (${problems.join('; ') || 'none given'})`);
       }
-      if (remember(given)) log.warn('identify: not the stored email/phone/id: a new visitor (Klaviyo ignores identifier changes)');
+      if (remember(given)) log.warn(`identify: ${NEW_VISITOR}`);
       const attributes = Object.assign(identifiers(), profile);
       send('profiles', profileBody(attributes), attributes);
       log.debug('queued profile', attributes);
@@ -138,26 +159,13 @@ export function createClient(options: ClientOptions = {}): Client {
     subscribe(input: SubscribeInput) {
       if (optedOut()) return drop('subscribe', OPTED_OUT);
       if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
-      const known = identifiers();
-      const ids: ProfileIdentifiers = {};
-      const given: string[] = [];
-      // The given email and phone_number, else the stored ones (email and phone are the first two keys).
-      COOKIE_KEYS.slice(0, 2).forEach(([key, , valid], i) => {
-        // Given, even as something other than a string: then it is invalid, not absent.
-        const own = input[key as 'email'] != null;
-        const value = own ? input[key as 'email'] : known[key];
-        if (own) given.push(CHANNELS[i]);
-        // undefined reads "undefined": neither an email nor a phone number.
-        if (valid(value!)) ids[key] = value;
-      });
-      // Consent only for the channels asked for, else those of the identifiers given, else email (or SMS) on file.
-      const wanted: string[] = input.channels == null ? [] : ([] as string[]).concat(input.channels);
-      const asked = wanted.length ? wanted : given.length ? given : [ids.email ? 'email' : 'sms'];
-      const channels = CHANNELS.filter((channel, i) => asked.includes(channel) && ids[COOKIE_KEYS[i][0]]);
+      // Another email or phone than the stored one is another person: nothing stored goes along.
+      const known = switches(subscriptionOf(input, {}).ids) ? {} : identifiers();
+      const { ids, asked, channels } = subscriptionOf(input, known);
       if (!channels.length) {
         fail('no_identifier', `subscribe: no valid ${isEmpty(ids) ? 'email or phone_number' : `identifier for ${asked.join(' and ')}`}`);
       }
-      remember(ids);
+      if (remember(ids)) log.warn(`subscribe: ${NEW_VISITOR}`);
       send('subscriptions', subscriptionBody(input, ids, channels), ids);
       release();
       return true;

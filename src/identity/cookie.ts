@@ -52,6 +52,8 @@ export interface Identity {
   isIdentified(): boolean;
   /** The visitor in klaviyo.js's keys (`$email`, `$phone_number`, `$id`, `$exchange_id`), as far as known. */
   visitor(): VisitorIdentity;
+  /** Whether these identifiers name another visitor than the stored one (another email, phone or id). */
+  switches(ids: ProfileIdentifiers): boolean;
   /** Merges new identifiers; another email/phone/id than the stored one starts a new visitor (returns true). */
   remember(ids: ProfileIdentifiers): boolean;
   isOptedOut(): boolean;
@@ -82,6 +84,11 @@ export function createIdentity(initialDomain?: string): Identity {
   });
   const read = () => decode(memo || cookie('get', ID_COOKIE));
 
+  // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
+  const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
+  const switches = (ids: ProfileIdentifiers, stored = read()) =>
+    COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
+
   const identifiers = () => {
     const stored = read();
     const ids: ProfileIdentifiers = {};
@@ -101,11 +108,10 @@ export function createIdentity(initialDomain?: string): Identity {
       for (const [key, name] of COOKIE_KEYS) if (ids[key]) legacy[name as keyof VisitorIdentity] = ids[key];
       return legacy;
     },
+    switches,
     remember(ids) {
       let stored = read();
-      // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
-      const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
-      const replaced = COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
+      const replaced = switches(ids, stored);
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
       for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
