@@ -38,6 +38,7 @@ export interface Client {
 }
 
 const noop = () => {};
+const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
 const fail = (code: KlaviyoLiteError['code'], message: string) => {
   throw new KlaviyoLiteError(code, message);
 };
@@ -71,6 +72,8 @@ export function createClient(options: ClientOptions = {}): Client {
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
+  // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
+  const inBrowser = typeof document == 'object';
   const { identifiers, isIdentified, visitor, switches, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
   const hold = createHold(sessionStore, now);
   let companyId: string | undefined;
@@ -198,7 +201,8 @@ export function createClient(options: ClientOptions = {}): Client {
     const method = methods[name];
     const promise = new Promise((resolve) => {
       if (!method) log.debug(`${name}: not supported`);
-      resolve(method && method(...args));
+      if (!inBrowser) log.debug(`${name}: not in a browser: nothing is sent`);
+      resolve(inBrowser ? method && method(...args) : false);
     }).catch((error) => {
       const typed = error instanceof KlaviyoLiteError ? error : new KlaviyoLiteError('internal', `${name} failed: ${error}`);
       log.warn(typed.message);
@@ -229,10 +233,10 @@ export function createClient(options: ClientOptions = {}): Client {
       }),
     );
 
-  const kx = new URLSearchParams(location.search).get('_kx');
+  const kx = inBrowser && new URLSearchParams(location.search).get('_kx');
   if (kx && !optedOut()) remember({ _kx: kx });
   const start = () => {
-    if (config.dataLayer) {
+    if (config.dataLayer && inBrowser) {
       const w = window as unknown as { dataLayer?: unknown[] };
       watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log);
     }
@@ -243,7 +247,8 @@ export function createClient(options: ClientOptions = {}): Client {
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */
 export function createKlaviyo(options: ClientOptions = {}): KlaviyoLite {
-  const client = createClient(options);
+  // On a server the delivery has no page to listen to or store in: every call resolves false there anyway.
+  const client = createClient(typeof document == 'object' ? options : Object.assign({ delivery: idle }, options));
   client.start();
   return client.api;
 }
