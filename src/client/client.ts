@@ -163,7 +163,7 @@ export function createClient(options: ClientOptions = {}): Client {
       if (optedOut()) return drop('subscribe', OPTED_OUT);
       if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
       // Another email or phone than the stored one is another person: nothing stored goes along.
-      const known = switches(subscriptionOf(input, {}).ids) ? {} : identifiers();
+      const known = switches(input) ? {} : identifiers();
       const { ids, asked, channels } = subscriptionOf(input, known);
       if (!channels.length) {
         fail('no_identifier', `subscribe: no valid ${isEmpty(ids) ? 'email or phone_number' : `identifier for ${asked.join(' and ')}`}`);
