@@ -47,6 +47,33 @@ function probeCookieDomain(hostname = location.hostname): string | undefined {
   }
 }
 
+/** Every `__kla_id` this page sees, as the browser lists them: longer paths first, then the oldest first. */
+function copies(): string[] {
+  try {
+    // js-cookie returns the first only: the others are found here, each read by its converter.
+    return `; ${document.cookie}`.split(`; ${ID_COOKIE}=`).slice(1).map((rest) => Cookies.converter.read(rest.split(';')[0], ID_COOKIE));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
+function removeCopies() {
+  const { hostname, pathname } = location;
+  const labels = hostname.split('.');
+  const domains: Array<string | undefined> = [undefined];
+  for (let i = 0; i < labels.length - 1; i++) domains.push(labels.slice(i).join('.'));
+  const paths = ['/'];
+  let prefix = '';
+  for (const segment of pathname.split('/')) {
+    if (segment) {
+      prefix += `/${segment}`;
+      paths.push(prefix, `${prefix}/`);
+    }
+  }
+  for (const domain of domains) for (const path of paths) cookie('remove', ID_COOKIE, { domain, path });
+}
+
 export interface Identity {
   identifiers(): ProfileIdentifiers;
   isIdentified(): boolean;
@@ -82,7 +109,20 @@ export function createIdentity(initialDomain?: string): Identity {
     secure: location.protocol == 'https:',
     domain: cookieDomain(),
   });
-  const read = () => decode(memo || cookie('get', ID_COOKIE));
+  const write = (value: string) => cookie('set', ID_COOKIE, value, attributes());
+  // Several copies (klaviyo.js's on another domain, a theme's on a longer path): js-cookie would read the first,
+  // an older one. The one listed last (on "/", created last: ours, after every write) is the visitor now, and
+  // is left alone, so the next page reads it too.
+  const current = () => {
+    const all = copies();
+    const newest = all[all.length - 1];
+    if (all.length > 1) {
+      removeCopies();
+      write(newest);
+    }
+    return newest;
+  };
+  const read = () => decode(memo || current());
 
   // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
   const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
@@ -116,15 +156,16 @@ export function createIdentity(initialDomain?: string): Identity {
       stored.cid = stored.cid || randomId();
       for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
       const value = encode(stored);
-      cookie('set', ID_COOKIE, value, attributes());
-      memo = cookie('get', ID_COOKIE) == value ? undefined : value; // only while cookies are blocked
+      write(value);
+      // Only while cookies are blocked (or a copy this page cannot remove still shadows ours).
+      memo = current() == value ? undefined : value;
       return replaced;
     },
     isOptedOut: () => off || cookie('get', OFF_COOKIE) == 'true',
     optOut() {
       memo = undefined;
       off = true;
-      cookie('remove', ID_COOKIE, attributes());
+      removeCopies();
       cookie('set', OFF_COOKIE, 'true', attributes());
     },
     optIn() {
