@@ -30,6 +30,12 @@ function decode(raw: string | undefined): Stored {
 
 const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))));
 
+/** This host and each parent domain, the host first: `www.shop.example`, `shop.example` (never `example`). */
+function domainsOf(hostname: string): string[] {
+  const labels = hostname.split('.');
+  return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+}
+
 /**
  * The widest domain this host may set cookies on, tried from the registrable end (`shop.example`) inwards
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
@@ -37,9 +43,7 @@ const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().
  */
 function probeCookieDomain(hostname = location.hostname): string | undefined {
   if (/^[^.]*$|^[\d.]+$|:/.test(hostname)) return;
-  const parts = hostname.split('.');
-  for (let i = parts.length - 2; i > 0; i--) {
-    const domain = parts.slice(i).join('.');
+  for (const domain of domainsOf(hostname).reverse().slice(0, -1)) {
     cookie('set', '__kla_probe', '1', { domain });
     const ok = cookie('get', '__kla_probe') == '1';
     cookie('remove', '__kla_probe', { domain });
@@ -60,9 +64,7 @@ function copies(): string[] {
 /** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
 function removeCopies() {
   const { hostname, pathname } = location;
-  const labels = hostname.split('.');
-  const domains: Array<string | undefined> = [undefined];
-  for (let i = 0; i < labels.length - 1; i++) domains.push(labels.slice(i).join('.'));
+  const domains: Array<string | undefined> = [undefined, ...domainsOf(hostname)];
   const paths = ['/'];
   let prefix = '';
   for (const segment of pathname.split('/')) {
@@ -100,8 +102,11 @@ export function createIdentity(initialDomain?: string): Identity {
   let memo: string | undefined;
   let off = false;
   // null: not probed yet; undefined: host-only cookies.
-  let domain: string | undefined | null = initialDomain || null;
-  const cookieDomain = () => (domain === null ? (domain = probeCookieDomain()) : domain);
+  let chosenDomain: string | undefined | null = initialDomain || null;
+  const cookieDomain = () => {
+    if (chosenDomain === null) chosenDomain = probeCookieDomain();
+    return chosenDomain;
+  };
   const attributes = (): Cookies.CookieAttributes => ({
     path: '/',
     expires: 730,
@@ -173,7 +178,7 @@ export function createIdentity(initialDomain?: string): Identity {
       cookie('remove', OFF_COOKIE, attributes());
     },
     domain(value) {
-      if (value !== undefined) domain = value || undefined;
+      if (value !== undefined) chosenDomain = value || undefined;
       return cookieDomain();
     },
   };

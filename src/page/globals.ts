@@ -30,8 +30,7 @@ export function installGlobals(w: Win, client: Pick<Client, 'api' | 'isIdentifie
       queue.length = 0;
       Object.defineProperty(queue, 'push', { value: forward, configurable: true, writable: true });
     } catch {
-      // The locked array keeps its own push: what the page pushes to it later is lost to us.
-      log.debug('a locked queue array: its later pushes are not seen');
+      // A frozen or sealed array keeps its own push: what the page pushes to it later is lost to us.
     }
   };
   const ownObject = w.klaviyo !== undefined && !Array.isArray(w.klaviyo) && !Array.isArray(w._klOnsite);
