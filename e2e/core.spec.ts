@@ -239,3 +239,39 @@ test('opted out (__kla_off=true, or klaviyo.optOut()): nothing is sent and the i
   expect(emulator.requests()).toHaveLength(1);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('__kla_outbox')))).toEqual([]);
 });
+
+test('older __kla_id copies (klaviyo.js\'s host-only one, a theme\'s on path /shop) no longer shadow ours: the next page sends the new email; optOut removes every copy', async ({ emulator, site }) => {
+  const page = `<!doctype html><script src="/stub.js"></script>${tag(emulator.url)}`;
+  const shop = await site({ '/shop/a': page, '/shop/b': page });
+  const port = new URL(shop.url).port;
+  const identity = (email: string) => Buffer.from(JSON.stringify({ cid: 'old-cid', $email: email })).toString('base64');
+  const browser = await launchResolving('*.shop.example');
+  try {
+    const context = await browser.newContext();
+    await context.addCookies([
+      { name: '__kla_id', value: identity('klaviyojs@mailbox.org'), url: `http://www.shop.example:${port}/` },
+      { name: '__kla_id', value: identity('theme@mailbox.org'), domain: '.shop.example', path: '/shop' },
+    ]);
+    const copies = async () => (await context.cookies(`http://www.shop.example:${port}/shop/b`)).filter((c) => c.name === '__kla_id');
+    expect(await copies()).toHaveLength(2);
+    const tab = await context.newPage();
+    await tab.goto(`http://www.shop.example:${port}/shop/a`);
+    await tab.waitForFunction(() => (window as any)._learnq && !Array.isArray((window as any)._learnq));
+    await tab.evaluate(() => (window as any).klaviyo.identify({ email: 'now@mailbox.org' }));
+    expect(await copies()).toMatchObject([{ domain: '.shop.example', path: '/' }]);
+    await expect.poll(() => accepted(emulator).length).toBe(1);
+
+    await tab.goto(`http://www.shop.example:${port}/shop/b`);
+    await tab.waitForFunction(() => (window as any)._learnq && !Array.isArray((window as any)._learnq));
+    expect(await tab.evaluate(() => (window as any)._learnq.identify())).toEqual({ $email: 'now@mailbox.org' });
+    expect(await tab.evaluate(() => (window as any).klaviyo.track('Viewed Product', { ProductID: '1' }))).toBe(true);
+    await expect.poll(() => accepted(emulator).length).toBe(2);
+    expect(accepted(emulator)[1]).toMatchObject({ metric: 'Viewed Product', profile: { email: 'now@mailbox.org' } });
+
+    await context.addCookies([{ name: '__kla_id', value: identity('theme@mailbox.org'), domain: '.shop.example', path: '/shop' }]);
+    expect(await tab.evaluate(() => (window as any).klaviyo.optOut())).toBe(true);
+    expect(await copies()).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});

@@ -141,6 +141,18 @@ test.describe('window.fetch patched by the page', () => {
   });
 });
 
+test('a frozen _learnq queue (a theme that locks its globals): its commands still run; the page reads the visitor as WooCommerce does', async ({ page, emulator, site }) => {
+  const shop = await site({
+    '/': `<!doctype html><script>
+      window._learnq = Object.freeze([['identify', { $email: '${EMAIL}' }], ['track', 'Viewed Product', { ProductID: 'F-1' }]]);
+    </script>${tag(emulator.url)}`,
+  });
+  await page.goto(`${shop.url}/`);
+  await exactly(emulator, 2);
+  expect(accepted(emulator)).toMatchObject([{ endpoint: 'profiles', attributes: { email: EMAIL } }, { metric: 'Viewed Product' }]);
+  expect(await page.evaluate(() => (window as any)._learnq.identify())).toEqual({ $email: EMAIL });
+});
+
 test('the script loaded twice (query and key-in-path forms): one client, no double sends', async ({ page, emulator, site }) => {
   const logs = consoleOf(page);
   const shop = await site({

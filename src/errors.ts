@@ -19,3 +19,8 @@ export class KlaviyoLiteError extends Error {
     this.code = code;
   }
 }
+
+/** Refuses a call: the method's Promise rejects with this code and message. */
+export function fail(code: ErrorCode, message: string): never {
+  throw new KlaviyoLiteError(code, message);
+}

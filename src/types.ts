@@ -43,6 +43,14 @@ export interface ProfileAttributes extends ProfileIdentifiers {
   properties?: Properties;
 }
 
+/** What `identify()` with no argument answers: the stored identifiers, in klaviyo.js's keys. */
+export interface VisitorIdentity {
+  $email?: string;
+  $phone_number?: string;
+  $id?: string;
+  $exchange_id?: string;
+}
+
 /** What `identify` accepts: modern keys, legacy `$` keys, and anything else as a custom property. */
 export type IdentifyInput = Partial<ProfileAttributes> & Record<string, unknown>;
 
@@ -138,6 +146,8 @@ export type Callback = (result: unknown) => void;
 /** The live `window.klaviyo` object (and the ESM client). */
 export interface KlaviyoLite {
   identify(props: IdentifyInput, callback?: Callback): Promise<ProfileAttributes>;
+  /** No argument: reads the visitor. */
+  identify(callback?: Callback): Promise<VisitorIdentity>;
   track(metric: string, properties?: Properties, callback?: Callback): Promise<boolean>;
   isIdentified(callback?: Callback): Promise<boolean>;
   account(companyId?: string, callback?: Callback): Promise<string | undefined>;

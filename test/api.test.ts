@@ -33,6 +33,23 @@ describe('the klaviyo object', () => {
     expect(cookieJson().$email).toBe('news@shop.example');
   });
 
+  it('subscribe with another email than the stored one warns of a new visitor, as identify does, and sends nothing of the old one', async () => {
+    const { api, logs, sent } = recordingClient();
+    await api.identify({ email: 'first@mailbox.org', phone_number: '+12125550142' });
+    const warnings = () => logs.filter((l) => l.startsWith('warn') && l.includes('new visitor'));
+    await api.subscribe({ listId: 'Y6nRLr', email: 'FIRST@mailbox.org' });
+    expect(warnings()).toEqual([]);
+    await api.subscribe({ listId: 'Y6nRLr', email: 'second@mailbox.org' });
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toContain('subscribe');
+    expect(cookieJson()).toMatchObject({ $email: 'second@mailbox.org' });
+    expect(cookieJson().$phone_number).toBeUndefined();
+    // The first visitor's phone would merge the two people's profiles at Klaviyo.
+    expect((sent[2].body.data as any).attributes.profile.data.attributes).toEqual({
+      email: 'second@mailbox.org', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } },
+    });
+  });
+
   describe('subscribe consents only to the channels asked for', () => {
     const channelsOf = (request: { body: { data: any } }) => Object.keys(request.body.data.attributes.profile.data.attributes.subscriptions);
 

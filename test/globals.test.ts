@@ -15,7 +15,7 @@ beforeEach(() => {
 
 function load() {
   const client = recordingClient();
-  installGlobals(window, client.api, client.isIdentified, client.log);
+  installGlobals(window, client, client.log);
   return client;
 }
 
@@ -94,6 +94,43 @@ describe('legacy and array queues', () => {
     expect(metrics(sent)).toEqual(['profiles', 'One', 'Two', 'Through the old array']);
   });
 
+  it.each([
+    ['frozen', Object.freeze],
+    ['sealed', Object.seal],
+  ])('a %s _learnq or klaviyo array: its queued commands are still replayed, in order', (_name, lock) => {
+    w._learnq = lock([['identify', { $email: 'locked@shop.example' }], ['track', 'From learnq']]);
+    w.klaviyo = lock([['track', 'From array']]);
+    const { sent, api } = load();
+    expect(metrics(sent)).toEqual(['profiles', 'From learnq', 'From array']);
+    expect(w.klaviyo).toBe(api);
+    expect(w._learnq.isIdentified()).toBe(true);
+  });
+
+  it('_learnq.identify() with no argument reads the visitor synchronously, as klaviyo.js answers it', async () => {
+    const { sent } = load();
+    const anonymous = w._learnq.identify();
+    expect(anonymous).not.toBeInstanceOf(Promise);
+    expect(anonymous).toEqual({});
+    const identified = w._learnq.identify({ $email: 'woo@shop.example', $phone_number: '+15555550123', $first_name: 'Woo' });
+    expect(identified).toBeInstanceOf(Promise);
+    await identified;
+    expect(w._learnq.identify()).toEqual({ $email: 'woo@shop.example', $phone_number: '+15555550123' });
+    // WooCommerce's check before it tracks a checkout.
+    expect(w._learnq.identify().$email !== undefined).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('identify() with no argument: $id and $exchange_id too; window.klaviyo.identify() resolves to the same', async () => {
+    document.cookie = `__kla_id=${btoa(JSON.stringify({ cid: 'c1', $id: 'cust-7', $exchange_id: 'kx-1', $referrer: 'x' }))}; path=/`;
+    const { sent } = load();
+    expect(w._learnq.identify()).toEqual({ $id: 'cust-7', $exchange_id: 'kx-1' });
+    expect(await w.klaviyo.identify()).toEqual({ $id: 'cust-7', $exchange_id: 'kx-1' });
+    let answer: unknown;
+    await w.klaviyo.identify((r: unknown) => (answer = r));
+    expect(answer).toEqual({ $id: 'cust-7', $exchange_id: 'kx-1' });
+    expect(sent).toEqual([]);
+  });
+
   it('defines window._learnq even when the page never created it', () => {
     load();
     expect(typeof w._learnq.push).toBe('function');
@@ -161,7 +198,7 @@ describe('dataLayer', () => {
     w._learnq = [['identify', { email: 'early@mailbox.org' }]];
     w.dataLayer = [{ event: 'view_item', ecommerce: { currency: 'USD', value: 5, items: [{ item_id: 'p1', item_name: 'Mug', price: 5 }] } }];
     const client = recordingClient({ dataLayer: true });
-    installGlobals(window, client.api, client.isIdentified, client.log);
+    installGlobals(window, client, client.log);
     client.start();
     expect(metrics(client.sent)).toEqual(['profiles', 'Viewed Product']);
   });

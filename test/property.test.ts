@@ -526,7 +526,10 @@ describe('hostile inputs (fast-check)', () => {
         reset(h);
         const { code } = await exercise(h, 'identify', () => h.api.identify(input as never));
         if (code === 'explored') return;
-        if (code === undefined) {
+        if (input === undefined || typeof input === 'function') {
+          // No argument (a function is a callback) reads the visitor: it resolves and sends nothing.
+          if (code !== undefined || h.sent.length) throw new Error(`identify() with no argument: ${code}, ${h.sent.length} requests`);
+        } else if (code === undefined) {
           // Resolved: exactly one profile went out, and the visitor it names is remembered.
           if (h.sent.length !== 1 || h.sent[0].endpoint !== 'profiles') throw new Error(`identify resolved but sent ${h.sent.length} requests`);
         } else if (h.sent.some((r) => r.endpoint === 'profiles')) throw new Error(`identify rejected (${code}) yet sent a profile`);

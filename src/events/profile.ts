@@ -19,7 +19,7 @@ const modern = (key: string) =>
  */
 export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes {
   const profile: Properties = {};
-  const location: Properties = {};
+  const address: Properties = {};
   const properties: Properties = {};
   const leftOut = (from: string, why: string) => log.warn(`identify: left out ${from}: ${why}`);
   const blank = (from: string) => log.debug(`identify: left out ${from}: empty`);
@@ -29,7 +29,10 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     const number = typeof value == 'number' && isFinite(value);
     if (!number && typeof value != 'string') return leftOut(from, 'not a string');
     let field = clip(String(value).trim());
-    if (LOCATION.test(key)) return void (location[key] = number && /^l(at|ong)/.test(key) ? value : field);
+    if (LOCATION.test(key)) {
+      address[key] = number && /^l(at|ong)/.test(key) ? value : field;
+      return;
+    }
     if (key == 'email') {
       if (!isEmail(field)) return leftOut(from, `"${field}" is not an email address`);
       if (/@example\.com$/i.test(field)) log.warn(`identify: ${from}: Klaviyo ignores @example.com`);
@@ -50,14 +53,15 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     else if ((key == 'location' || key == 'properties') && value && typeof value == 'object') {
       for (const part of Object.keys(value)) {
         const partValue = (value as Properties)[part];
-        if (key == 'properties') part != '__proto__' && (properties[part] = partValue);
-        else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
+        if (key == 'properties') {
+          if (part != '__proto__') properties[part] = partValue;
+        } else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
     } else if (isBlank(value)) blank(from);
     else properties[from] = value;
   }
   const custom = sanitize(properties, log, 'identify');
-  if (!isEmpty(location)) profile.location = location;
+  if (!isEmpty(address)) profile.location = address;
   if (!isEmpty(custom)) profile.properties = custom;
   return profile as ProfileAttributes;
 }

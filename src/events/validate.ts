@@ -28,7 +28,9 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
   const copy = (value: any, at: string, depth: number, json?: boolean): unknown => {
     const type = typeof value;
     if ((--values < 0 || chars < 0) && (depth > 1 || (value && type == 'object'))) {
-      return spent ? undefined : ((spent = true), drop(at, 'over 5 MB or a million values in all'));
+      if (spent) return;
+      spent = true;
+      return drop(at, 'over 5 MB or a million values in all');
     }
     if (type == 'string') {
       const cut = clip(value);

@@ -1,5 +1,5 @@
 import Cookies from 'js-cookie';
-import type { ProfileIdentifiers } from '../types';
+import type { ProfileIdentifiers, VisitorIdentity } from '../types';
 import { isE164, isEmail, isEmpty } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
@@ -30,6 +30,12 @@ function decode(raw: string | undefined): Stored {
 
 const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))));
 
+/** This host and each parent domain, the host first: `www.shop.example`, `shop.example` (never `example`). */
+function domainsOf(hostname: string): string[] {
+  const labels = hostname.split('.');
+  return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+}
+
 /**
  * The widest domain this host may set cookies on, tried from the registrable end (`shop.example`) inwards
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
@@ -37,9 +43,7 @@ const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().
  */
 function probeCookieDomain(hostname = location.hostname): string | undefined {
   if (/^[^.]*$|^[\d.]+$|:/.test(hostname)) return;
-  const parts = hostname.split('.');
-  for (let i = parts.length - 2; i > 0; i--) {
-    const domain = parts.slice(i).join('.');
+  for (const domain of domainsOf(hostname).reverse().slice(0, -1)) {
     cookie('set', '__kla_probe', '1', { domain });
     const ok = cookie('get', '__kla_probe') == '1';
     cookie('remove', '__kla_probe', { domain });
@@ -47,9 +51,38 @@ function probeCookieDomain(hostname = location.hostname): string | undefined {
   }
 }
 
+/** Every `__kla_id` this page sees, as the browser lists them: longer paths first, then the oldest first. */
+function copies(): string[] {
+  try {
+    // js-cookie returns the first only: the others are found here, each read by its converter.
+    return `; ${document.cookie}`.split(`; ${ID_COOKIE}=`).slice(1).map((rest) => Cookies.converter.read(rest.split(';')[0], ID_COOKIE));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
+function removeCopies() {
+  const { hostname, pathname } = location;
+  const domains: Array<string | undefined> = [undefined, ...domainsOf(hostname)];
+  const paths = ['/'];
+  let prefix = '';
+  for (const segment of pathname.split('/')) {
+    if (segment) {
+      prefix += `/${segment}`;
+      paths.push(prefix, `${prefix}/`);
+    }
+  }
+  for (const domain of domains) for (const path of paths) cookie('remove', ID_COOKIE, { domain, path });
+}
+
 export interface Identity {
   identifiers(): ProfileIdentifiers;
   isIdentified(): boolean;
+  /** The visitor in klaviyo.js's keys (`$email`, `$phone_number`, `$id`, `$exchange_id`), as far as known. */
+  visitor(): VisitorIdentity;
+  /** Whether these identifiers name another visitor than the stored one (another email, phone or id). */
+  switches(ids: ProfileIdentifiers): boolean;
   /** Merges new identifiers; another email/phone/id than the stored one starts a new visitor (returns true). */
   remember(ids: ProfileIdentifiers): boolean;
   isOptedOut(): boolean;
@@ -69,8 +102,11 @@ export function createIdentity(initialDomain?: string): Identity {
   let memo: string | undefined;
   let off = false;
   // null: not probed yet; undefined: host-only cookies.
-  let domain: string | undefined | null = initialDomain || null;
-  const cookieDomain = () => (domain === null ? (domain = probeCookieDomain()) : domain);
+  let chosenDomain: string | undefined | null = initialDomain || null;
+  const cookieDomain = () => {
+    if (chosenDomain === null) chosenDomain = probeCookieDomain();
+    return chosenDomain;
+  };
   const attributes = (): Cookies.CookieAttributes => ({
     path: '/',
     expires: 730,
@@ -78,7 +114,25 @@ export function createIdentity(initialDomain?: string): Identity {
     secure: location.protocol == 'https:',
     domain: cookieDomain(),
   });
-  const read = () => decode(memo || cookie('get', ID_COOKIE));
+  const write = (value: string) => cookie('set', ID_COOKIE, value, attributes());
+  // Several copies (klaviyo.js's on another domain, a theme's on a longer path): js-cookie would read the first,
+  // an older one. The one listed last (on "/", created last: ours, after every write) is the visitor now, and
+  // is left alone, so the next page reads it too.
+  const current = () => {
+    const all = copies();
+    const newest = all[all.length - 1];
+    if (all.length > 1) {
+      removeCopies();
+      write(newest);
+    }
+    return newest;
+  };
+  const read = () => decode(memo || current());
+
+  // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
+  const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
+  const switches = (ids: ProfileIdentifiers, stored = read()) =>
+    COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
 
   const identifiers = () => {
     const stored = read();
@@ -93,24 +147,30 @@ export function createIdentity(initialDomain?: string): Identity {
   return {
     identifiers,
     isIdentified: () => !isEmpty(identifiers()),
+    visitor() {
+      const ids = identifiers();
+      const legacy: VisitorIdentity = {};
+      for (const [key, name] of COOKIE_KEYS) if (ids[key]) legacy[name as keyof VisitorIdentity] = ids[key];
+      return legacy;
+    },
+    switches,
     remember(ids) {
       let stored = read();
-      // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
-      const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
-      const replaced = COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
+      const replaced = switches(ids, stored);
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
       for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
       const value = encode(stored);
-      cookie('set', ID_COOKIE, value, attributes());
-      memo = cookie('get', ID_COOKIE) == value ? undefined : value; // only while cookies are blocked
+      write(value);
+      // Only while cookies are blocked (or a copy this page cannot remove still shadows ours).
+      memo = current() == value ? undefined : value;
       return replaced;
     },
     isOptedOut: () => off || cookie('get', OFF_COOKIE) == 'true',
     optOut() {
       memo = undefined;
       off = true;
-      cookie('remove', ID_COOKIE, attributes());
+      removeCopies();
       cookie('set', OFF_COOKIE, 'true', attributes());
     },
     optIn() {
@@ -118,7 +178,7 @@ export function createIdentity(initialDomain?: string): Identity {
       cookie('remove', OFF_COOKIE, attributes());
     },
     domain(value) {
-      if (value !== undefined) domain = value || undefined;
+      if (value !== undefined) chosenDomain = value || undefined;
       return cookieDomain();
     },
   };

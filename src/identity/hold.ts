@@ -20,7 +20,10 @@ export function createHold(getStorage: () => Storage | undefined, now: () => num
   // Taken, and nothing held since: an identified visitor's every event need not read the storage again
   // (sessionStorage is this tab's; only this page writes it while it lives).
   let empty = false;
-  const store = () => (storage === null ? (storage = getStorage()) : storage);
+  const store = () => {
+    if (storage === null) storage = getStorage();
+    return storage;
+  };
 
   const read = (): Held[] => {
     try {
@@ -33,7 +36,8 @@ export function createHold(getStorage: () => Storage | undefined, now: () => num
   const write = (list: Held[]) => {
     memory = list;
     try {
-      if (store()) list.length ? storage!.setItem(KEY, JSON.stringify(list)) : storage!.removeItem(KEY);
+      if (store() && list.length) storage!.setItem(KEY, JSON.stringify(list));
+      else if (store()) storage!.removeItem(KEY);
       unsaved = false;
     } catch {
       // Full or disabled storage: the memory copy serves this page (the storage keeps what it held).

@@ -12,7 +12,7 @@ try {
   if (isLoaded(window)) log.debug('already loaded on this page: idle');
   else {
     const client = createClient(Object.assign({ log }, config));
-    installGlobals(window, client.api, client.isIdentified, log);
+    installGlobals(window, client, log);
     client.start();
     log.debug('loaded', config);
   }

@@ -1,4 +1,5 @@
-import type { Callback, KlaviyoLite, Logger } from '../types';
+import type { Client } from '../client/client';
+import type { Callback, IdentifyInput, KlaviyoLite, Logger } from '../types';
 
 type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
@@ -17,16 +18,19 @@ export const isLoaded = (w: Win) => isLive(w.klaviyo) || isLive(w._learnq) || is
  * `window.klaviyo` and `window._learnq` are live, and any stub or array the page kept a reference to
  * forwards its pushes to the live object.
  */
-export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boolean, log: Logger): void {
+export function installGlobals(w: Win, client: Pick<Client, 'api' | 'isIdentified' | 'visitor'>, log: Logger): void {
+  const { api } = client;
   const forward = (...commands: unknown[][]) => api.push(...commands);
   const queued: unknown[][] = [];
   const adopt = (queue: unknown) => {
     if (!Array.isArray(queue)) return;
-    queued.push(...queue.splice(0));
+    // Copied, not spliced: a frozen or sealed array can be read but not emptied.
+    queued.push(...queue);
     try {
+      queue.length = 0;
       Object.defineProperty(queue, 'push', { value: forward, configurable: true, writable: true });
     } catch {
-      // A frozen array keeps its own push; what the page pushes to it later is lost to us.
+      // A frozen or sealed array keeps its own push: what the page pushes to it later is lost to us.
     }
   };
   const ownObject = w.klaviyo !== undefined && !Array.isArray(w.klaviyo) && !Array.isArray(w._klOnsite);
@@ -36,8 +40,14 @@ export function installGlobals(w: Win, api: KlaviyoLite, isIdentified: () => boo
 
   w.klaviyoLite = api;
   w._klOnsite = { push: forward };
-  // Legacy themes read the answer synchronously; a trailing callback still fires.
-  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified: (callback?: Callback) => (api.isIdentified(callback), isIdentified()) }));
+  // Legacy themes read these answers synchronously; a trailing callback still fires.
+  const isIdentified = (callback?: Callback) => {
+    api.isIdentified(callback);
+    return client.isIdentified();
+  };
+  // With no argument it reads the visitor: integrations test `_learnq.identify().$email` before tracking a checkout.
+  const identify = (input?: IdentifyInput, ...rest: Callback[]) => (input === undefined ? client.visitor() : api.identify(input, ...rest));
+  w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified, identify }));
   if (ownObject) log.error('window.klaviyo is the page\'s own: use window.klaviyoLite');
   else w.klaviyo = api;
 

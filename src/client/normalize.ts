@@ -1,0 +1,29 @@
+import { randomId } from '../identity/cookie';
+import { clip, toNumber } from '../events/number';
+import { sanitize } from '../events/validate';
+import type { Logger, TrackPayload } from '../types';
+
+/**
+ * An event as it is sent: properties made safe to serialise, `$value` a number (or left out), a `unique_id`
+ * (`$event_id`, else a fresh UUID, so that a retry never counts twice) and the time it was tracked.
+ */
+export function normalizeEvent(payload: TrackPayload, log: Logger, now: number): TrackPayload {
+  const { metric } = payload;
+  const properties = sanitize(payload.properties, log);
+  if ('$value' in properties) {
+    const coerced = toNumber(properties.$value);
+    if (coerced === undefined) {
+      log.warn(`left out "${metric}" $value: not a number`);
+      delete properties.$value;
+    } else properties.$value = coerced;
+  }
+  const eventId = properties.$event_id;
+  return Object.assign({}, payload, {
+    properties,
+    // The adapter's value first, else $value.
+    value: isFinite(payload.value!) ? payload.value : properties.$value,
+    // Only a string or number can name one event: "[object Object]" would merge unrelated ones.
+    uniqueId: clip(payload.uniqueId || (/^(string|number)$/.test(typeof eventId) && eventId !== '' ? String(eventId) : randomId())),
+    time: payload.time || new Date(now).toISOString(),
+  });
+}

@@ -1,0 +1,34 @@
+import { COOKIE_KEYS } from '../identity/cookie';
+import type { ProfileIdentifiers, SubscribeInput } from '../types';
+
+// In the order of COOKIE_KEYS' first two: email, phone_number.
+const CHANNELS = ['email', 'sms'];
+
+export interface Subscription {
+  /** The email and phone_number the subscription's profile carries. */
+  ids: ProfileIdentifiers;
+  /** The channels asked for (explicitly, or by the identifiers given). */
+  asked: string[];
+  /** The channels consented to: those asked for that have a valid identifier. None: the call is refused. */
+  channels: string[];
+}
+
+/** Which identifiers a subscription carries and which channels it consents to, given the visitor's stored ones. */
+export function subscriptionOf(input: SubscribeInput, known: ProfileIdentifiers): Subscription {
+  const ids: ProfileIdentifiers = {};
+  const given: string[] = [];
+  // The given email and phone_number, else the stored ones (email and phone are the first two keys).
+  COOKIE_KEYS.slice(0, 2).forEach(([key, , valid], i) => {
+    // Given, even as something other than a string: then it is invalid, not absent.
+    const own = input[key as 'email'] != null;
+    const value = own ? input[key as 'email'] : known[key];
+    if (own) given.push(CHANNELS[i]);
+    // undefined reads "undefined": neither an email nor a phone number.
+    if (valid(value!)) ids[key] = value;
+  });
+  // Consent only for the channels asked for, else those of the identifiers given, else email (or SMS) on file.
+  const wanted: string[] = input.channels == null ? [] : ([] as string[]).concat(input.channels);
+  const asked = wanted.length ? wanted : given.length ? given : [ids.email ? 'email' : 'sms'];
+  const channels = CHANNELS.filter((channel, i) => asked.includes(channel) && ids[COOKIE_KEYS[i][0]]);
+  return { ids, asked, channels };
+}
