@@ -18,9 +18,6 @@ export type Answer = boolean | undefined | void;
 /** Wraps a source's reading: its answer is signalled; a platform that throws is logged, never thrown to the page. */
 export type Reader = <A extends unknown[]>(read: (...args: A) => Answer) => (...args: A) => void;
 
-/** Granted; else refused once the visitor has chosen; else no answer yet. */
-export const answer = (granted: boolean, chosen: boolean): Answer => granted || (chosen ? false : undefined);
-
 export type Gate = ReturnType<typeof createGate>;
 
 /**

@@ -1,4 +1,4 @@
-import { answer, type Reader } from './gate';
+import type { Reader } from './gate';
 
 /**
  * Shopify's Customer Privacy API: `marketingAllowed()` now (loaded on demand with `Shopify.loadFeatures`), and
@@ -8,7 +8,9 @@ export function watchShopify(w: any, reader: Reader): void {
   const shopify = Object(w.Shopify);
   const read = reader(() => {
     const privacy = shopify.customerPrivacy;
-    return answer(privacy.marketingAllowed() === true, privacy.currentVisitorConsent().marketing == 'no');
+    if (privacy.marketingAllowed() === true) return true;
+    // Not allowed yet is no answer until the visitor said no.
+    if (privacy.currentVisitorConsent().marketing == 'no') return false;
   });
   w.document.addEventListener('visitorConsentCollected', reader((event: CustomEvent) => event.detail.marketingAllowed === true));
   // Loaded with an error, the API is missing: reading it fails, and says so.
