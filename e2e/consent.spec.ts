@@ -1,6 +1,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { chromiumPath, CHROMIUM_FLAGS } from './browser';
+import { startDemo } from '../demo-site/start.mjs';
 import { accepted, expect, test } from './fixtures';
 
 // data-consent="required" against a fake of each consent platform (e2e/fixtures/consent/), in a real browser,
@@ -181,5 +182,34 @@ test('a page restored from the back/forward cache after a revoke sends nothing',
     expect(await page.evaluate(() => (window as any).klaviyo.track('After'))).toBe(false);
   } finally {
     await browser.close();
+  }
+});
+
+test('the demo shop\'s consent page: held until Accept, Reject discards, Withdraw forgets the visitor', async ({ page }) => {
+  const demo = await startDemo({ shopPort: 0, emulatorPort: 0 });
+  try {
+    const emulator = demo.emulator!;
+    await page.goto(`${demo.shopUrl}/consent`);
+    await page.waitForFunction(() => (window as any).klaviyoLite?.__klaviyoLite === true);
+    await page.fill('#cs-email', 'demo@shop.example');
+    await page.click('#consent-form button');
+    await page.click('#consent-track');
+    await expect(page.locator('[data-calls] li')).toHaveText([/identify demo@shop.example: held$/, /track Viewed Consent Demo: held$/]);
+    expect(emulator.requests()).toEqual([]);
+    await page.click('button[data-consent="accept"]');
+    await expect.poll(() => accepted(emulator).map((r: any) => r.metric || r.endpoint)).toEqual(['profiles', 'Viewed Consent Demo']);
+    await expect(page.locator('[data-calls] li')).toHaveText([/: sent$/, /: sent$/]);
+    await page.click('button[data-consent="withdraw"]');
+    await expect.poll(() => page.evaluate(() => document.cookie.includes('__kla_id'))).toBe(false);
+    await page.click('#consent-track');
+    await expect(page.locator('[data-calls] li').nth(2)).toHaveText(/dropped \(false\)$/);
+    // Rejected on the next page (the stored choice): calls are dropped and nothing is sent.
+    await page.reload();
+    await page.waitForFunction(() => (window as any).klaviyoLite?.__klaviyoLite === true);
+    await page.click('#consent-track');
+    await expect(page.locator('[data-calls] li')).toHaveText([/dropped \(false\)$/]);
+    expect(accepted(emulator)).toHaveLength(2);
+  } finally {
+    await demo.close();
   }
 });
