@@ -139,6 +139,12 @@ export interface Config {
   dataLayer: boolean;
   holdAnonymous: boolean;
   respectGpc: boolean;
+  /** `required`: nothing is read, stored or sent until consent is granted (src/consent/). */
+  consent?: string;
+  /** Google Consent Mode keys that must be `granted` (default: ad_storage ad_user_data). */
+  consentGcm?: string;
+  /** The OneTrust group that means consent (default: C0004). */
+  consentOnetrust?: string;
 }
 
 export type Callback = (result: unknown) => void;
@@ -159,5 +165,7 @@ export interface KlaviyoLite {
   trackViewedItem(item: Properties, callback?: Callback): Promise<boolean>;
   optOut(callback?: Callback): Promise<boolean>;
   optIn(callback?: Callback): Promise<boolean>;
+  /** With `data-consent="required"`: the page's own consent signal. Resolves whether consent is now granted. */
+  consent?(granted: boolean, callback?: Callback): Promise<boolean>;
   push(...commands: unknown[][]): Promise<unknown>;
 }

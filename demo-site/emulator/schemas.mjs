@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 // JSON Schemas of the client API request bodies (revision 2026-07-15), written from the facts of
 // Klaviyo's OpenAPI description. Like the spec, objects accept keys they do not name.
 
@@ -157,10 +158,9 @@ const validators = await loadValidators();
  * loaded here when that file is absent or was built from other schemas (a working copy after an edit).
  */
 async function loadValidators() {
-  const generated = await import('./validators.gen.mjs').catch((error) => {
-    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    return undefined;
-  });
+  const file = new URL('./validators.gen.mjs', import.meta.url);
+  // Looked up first, and imported by URL: a bundler's import analysis must not require a file only a build makes.
+  const generated = existsSync(file) ? await import(/* @vite-ignore */ file.href) : undefined;
   if (generated?.schemasJson === JSON.stringify(schemas)) return generated.validators;
   const [{ default: Ajv }, { default: addFormats }] = await Promise.all([import('ajv'), import('ajv-formats')]);
   const ajv = new Ajv(ajvOptions);

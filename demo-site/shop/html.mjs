@@ -6,8 +6,9 @@ export const COMPANY_ID = 'Demo01';
 export const LIST_ID = 'Y6nRLr';
 
 /** The async SDK tag, query form (`?company_id=`) or path form (`/KEY/klaviyo-lite.js`). */
-export function sdkTag({ apiBase, loader = 'query', dataLayer = false }) {
+export function sdkTag({ apiBase, loader = 'query', dataLayer = false, consent = false }) {
   const src = loader === 'path' ? `/${COMPANY_ID}/klaviyo-lite.js` : `/klaviyo-lite.js?company_id=${COMPANY_ID}`;
   const dl = dataLayer ? ' data-datalayer' : '';
-  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl} data-debug></script>`;
+  const required = consent ? ' data-consent="required"' : '';
+  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl}${required} data-debug></script>`;
 }

@@ -132,4 +132,38 @@ a Custom HTML tag: it sets the tag's HTML as <code>innerHTML</code> of a contain
   };
 }
 
+export function consent() {
+  return {
+    title: 'Consent',
+    consent: true,
+    scripts: ['consent.js'],
+    body: `<h1>Consent required</h1>
+<p>This page's tag has <code>data-consent="required"</code>. Until Google Consent Mode grants <code>ad_storage</code>
+and <code>ad_user_data</code>, klaviyo-lite reads no cookie and no storage and sends nothing: calls wait in memory
+(at most 100, this page only). Accept sends them, each with the time it was made; Reject discards them; Withdraw
+removes the visitor's <code>__kla_id</code>, outbox and lists, and later calls resolve <code>false</code>.</p>
+<div class="consent-banner panel" role="region" aria-label="Cookie consent">
+  <strong>We use cookies to remember you and send you offers.</strong>
+  <p class="status" data-consent-state>No choice yet: <code>gtag('consent', 'default', { ad_storage: 'denied', … })</code></p>
+  <p class="actions"><button type="button" data-consent="accept">Accept</button>
+    <button type="button" class="ghost" data-consent="reject">Reject</button>
+    <button type="button" class="ghost" data-consent="withdraw">Withdraw consent</button></p>
+</div>
+<div class="two">
+  <form class="panel" id="consent-form">
+    <label for="cs-email">Email</label>
+    <input id="cs-email" name="email" type="email" required autocomplete="email">
+    <button>klaviyo.identify({ email })</button>
+    <button type="button" class="ghost" id="consent-track">klaviyo.track('Viewed Consent Demo')</button>
+  </form>
+  <div class="panel">
+    <h2>This page's calls</h2>
+    <p class="hint">The SDK does not expose what it holds; this list is the page's own: each call's Promise is
+    <em>held</em> until consent is answered, then <em>sent</em> (resolved with a value) or <em>dropped</em> (false).</p>
+    <ol class="code" data-calls></ol>
+  </div>
+</div>`,
+  };
+}
+
 export const notFound = () => ({ title: 'Not found', body: '<h1>Not found</h1><p><a href="/">Back to the shop</a></p>' });

@@ -33,13 +33,15 @@ export function fromGa4(event: unknown, now?: number): TrackPayload | undefined 
  * Sends GA4 ecommerce events found on `layer` now and pushed later. Whatever push was there (GTM's
  * own, usually) still runs first and its result is returned; our part never throws into the page.
  */
-export function watchDataLayer(layer: unknown[], onPayload: (p: TrackPayload) => void, log: Logger): () => void {
+export function watchDataLayer(layer: unknown[], onPayload: (p: TrackPayload) => void, log: Logger, onEntry?: (entry: object) => void): () => void {
   const seen = new WeakSet<object>();
   let on = true;
   const see = (e: unknown) => {
     try {
       if (!on || !e || typeof e != 'object' || seen.has(e)) return;
       seen.add(e);
+      // Another reader of the same entries (consent/gcm.ts) shares this watch.
+      if (onEntry) onEntry(e);
       const p = fromGa4(e);
       if (p) {
         log.debug('dataLayer: ' + p.metric, p);

@@ -2,6 +2,7 @@ import { createClient } from '../client/client';
 import { findScript, readConfig } from './config';
 import { installGlobals, isLoaded } from './globals';
 import { createLogger } from '../log';
+import { startWithConsent } from '../consent/start';
 
 // The script-tag build: configure from our own <script>, then take over the page's queues.
 let debug = false;
@@ -10,6 +11,7 @@ try {
   const config = readConfig(findScript(document));
   debug = config.debug;
   if (isLoaded(window)) log.debug('already loaded on this page: idle');
+  else if (config.consent == 'required') startWithConsent(window, config, log);
   else {
     const client = createClient(Object.assign({ log }, config));
     installGlobals(window, client, log);

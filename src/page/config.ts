@@ -38,5 +38,8 @@ export function readConfig(script: HTMLScriptElement | undefined): Config {
     dataLayer: flag('datalayer'),
     holdAnonymous: flag('hold-anonymous'),
     respectGpc: flag('respect-gpc'),
+    consent: data('consent'),
+    consentGcm: data('consent-gcm'),
+    consentOnetrust: data('consent-onetrust'),
   };
 }
