@@ -62,7 +62,7 @@ function copies(): string[] {
 }
 
 /** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
-function removeCopies() {
+export function removeCopies(): void {
   const { hostname, pathname } = location;
   const domains: Array<string | undefined> = [undefined, ...domainsOf(hostname)];
   const paths = ['/'];
