@@ -292,7 +292,8 @@ async function flood(s, { burst = BURST, gap = BURST_GAP_MS } = {}) {
 const rotate = (list, k) => list.map((_, i) => list[(i + k) % list.length]);
 const results = Object.fromEntries([...loaded, baseline].map((s) => [s.id, { loads: [], slowLoads: [], floods: [] }]));
 
-// A script whose 500 calls take over 3 s is measured on its first 3 loads only (the time budget).
+// A script whose 500 calls take over 3 s is measured on its first 3 loads only (the time budget); not Segment, the
+// targets' reference, whose 500 calls pass 3 s on a loaded machine.
 const skipSync = new Set();
 progress(`phase 1: ${LOADS} fresh loads × ${loaded.length + 1} pages (scripts + empty baseline)`);
 for (let round = 0; round < LOADS; round++) {
@@ -302,7 +303,7 @@ for (let round = 0; round < LOADS; round++) {
     results[s.id].loads.push(l);
     if (process.env.BENCH_DEBUG) progress(`  ${s.id}: ${Date.now() - t} ms ${JSON.stringify(l)}`);
     const done = results[s.id].loads.map((x) => x.sync500).filter(Number.isFinite);
-    if (done.length >= 3 && median(done) > 3000) skipSync.add(s.id);
+    if (done.length >= 3 && median(done) > 3000 && s.id !== 'segment') skipSync.add(s.id);
   }
   if (round % 5 === 4) progress(`  round ${round + 1}/${LOADS}`);
 }
