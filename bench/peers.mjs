@@ -119,5 +119,23 @@ export function scripts() {
   return list;
 }
 
+/**
+ * Other builds of our script, measured beside it (init, calls) to time a piece by taking it out:
+ * `BENCH_VARIANTS=name=/tmp/x/a.js,other=/tmp/x/b.js`. Each is served under a folder of its own with our file
+ * name (the script finds its own tag by that name) and gets our page glue.
+ */
+export function variants(spec, ours) {
+  if (!spec) return [];
+  return spec.split(',').map((entry) => {
+    const [name, file] = entry.split('=');
+    if (!/^[\w.-]+$/.test(name) || !file) throw new Error(`BENCH_VARIANTS: "${entry}" is not name=/path/to/file.js`);
+    const code = readFileSync(file);
+    return Object.assign({}, ours, {
+      id: `variant-${name}`, label: `klaviyo-lite variant \`${name}\``, file, code, served: code,
+      src: `/s/variant-${name}/klaviyo-lite.js?company_id=AbC123`,
+    });
+  });
+}
+
 export const segmentBundles = () => join(pkgDir('@segment/analytics-next'), 'dist/umd');
 export { root, require };
