@@ -1,6 +1,8 @@
 import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommerce';
 import { watchDataLayer } from '../adapters/ga4';
 import { fromSpec } from '../adapters/spec';
+import { placedOrder, trackLines } from '../adapters/orders';
+import { backInStock } from '../events/back-in-stock';
 import { eventBody, profileBody, subscriptionBody } from '../events/body';
 import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
 import { createDelivery, type Delivery } from '../delivery/delivery';
@@ -13,7 +15,7 @@ import { clip, toNumber } from '../events/number';
 import { identifiersOf, toProfile } from '../events/profile';
 import { localStore, sessionStore } from '../delivery/storage';
 import type {
-  Callback, Cart, CartItem, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, OutboundRequest, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
+  BackInStockInput, Callback, Cart, CartItem, Order, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, OutboundRequest, Product, ProfileIdentifiers, Properties, SubscribeInput, TrackPayload,
 } from '../types';
 import { isEmpty, sanitize } from '../events/validate';
 import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
@@ -99,6 +101,7 @@ export function createClient(options: ClientOptions = {}): Client {
       release();
       send('events', eventBody(event, ids, event.time!), ids, event.uniqueId);
       log.debug(`queued "${metric}"`, event);
+      if (event.lines) trackLines(event, trackPayload, log);
     } else if (config.holdAnonymous) {
       hold.add(event);
       log.debug(`held "${metric}" until identify`);
@@ -168,6 +171,12 @@ export function createClient(options: ClientOptions = {}): Client {
     viewedProduct: (product: Product) => trackPayload(viewedProduct(product)),
     addedToCart: (item: CartItem, cart?: Cart) => trackPayload(addedToCart(item, cart)),
     startedCheckout: (cart: Cart) => trackPayload(startedCheckout(cart, now())),
+    placedOrder: (order: Order) => trackPayload(placedOrder(order)),
+    subscribeBackInStock(input: BackInStockInput) {
+      if (optedOut()) return drop('subscribeBackInStock', OPTED_OUT);
+      send('back-in-stock-subscriptions', ...backInStock(input, identifiers()));
+      return true;
+    },
     trackViewedItem: (item: Properties) => !optedOut() && rememberViewedItem(item, localStore(), now()),
     optOut() {
       optOutVisitor();
@@ -223,7 +232,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const start = () => {
     if (config.dataLayer) {
       const w = window as unknown as { dataLayer?: unknown[] };
-      watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log);
+      watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log, config.dataLayerPurchase);
     }
   };
 
