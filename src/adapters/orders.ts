@@ -34,9 +34,17 @@ export function placedOrder(order: Order): TrackPayload {
   return Object.assign(placed, { metric: 'Placed Order', uniqueId: String(id), lines });
 }
 
-/** Queues `payload`'s lines with `track`, saying how many lines got no Ordered Product. */
-export function trackLines(payload: TrackPayload, track: (line: TrackPayload) => boolean, log: Logger) {
-  const skipped = ((payload.properties.Items as unknown[]) || []).length - payload.lines!.length;
+/**
+ * Queues `payload`'s lines with `track`, a bulk request's worth (1,000) at a time; before each further
+ * thousand, `flush` sends what is queued. So a huge order neither outgrows the outbox (localStorage) nor
+ * blocks the page; an order of up to 1,000 lines is queued at once.
+ */
+export async function trackLines(payload: TrackPayload, track: (line: TrackPayload) => boolean, log: Logger, flush: () => Promise<void>) {
+  const lines = payload.lines!;
+  const skipped = ((payload.properties.Items as unknown[]) || []).length - lines.length;
   if (skipped) log.debug(`${payload.metric}: ${skipped} lines without id or sku, not sent as Ordered Product`);
-  payload.lines!.forEach(track);
+  for (let i = 0; i < lines.length; i += 1e3) {
+    if (i) await flush();
+    lines.slice(i, i + 1e3).forEach(track);
+  }
 }

@@ -101,7 +101,7 @@ export function createClient(options: ClientOptions = {}): Client {
       release();
       send('events', eventBody(event, ids, event.time!), ids, event.uniqueId);
       log.debug(`queued "${metric}"`, event);
-      if (event.lines) trackLines(event, trackPayload, log);
+      if (event.lines) trackLines(event, trackPayload, log, delivery.flush).catch((e) => log.error('Ordered Product not sent', e));
     } else if (config.holdAnonymous) {
       hold.add(event);
       log.debug(`held "${metric}" until identify`);
