@@ -35,16 +35,16 @@ export function placedOrder(order: Order): TrackPayload {
 }
 
 /**
- * Queues `payload`'s lines with `track`, a bulk request's worth (1,000) at a time; before each further
- * thousand, `flush` sends what is queued. So a huge order neither outgrows the outbox (localStorage) nor
- * blocks the page; an order of up to 1,000 lines is queued at once.
+ * Queues `payload`'s lines with `track`, a hundred at a time, leaving the page its turn in between. Before
+ * each further thousand (a bulk request's worth), `flush` sends what is queued: a huge order does not
+ * outgrow the outbox (localStorage). An order of up to 100 lines is queued at once.
  */
 export async function trackLines(payload: TrackPayload, track: (line: TrackPayload) => boolean, log: Logger, flush: () => Promise<void>) {
   const lines = payload.lines!;
   const skipped = ((payload.properties.Items as unknown[]) || []).length - lines.length;
   if (skipped) log.debug(`${payload.metric}: ${skipped} lines without id or sku, not sent as Ordered Product`);
-  for (let i = 0; i < lines.length; i += 1e3) {
-    if (i) await flush();
-    lines.slice(i, i + 1e3).forEach(track);
+  for (let i = 0; i < lines.length; i += 100) {
+    if (i) await (i % 1e3 ? new Promise((resolve) => setTimeout(resolve)) : flush());
+    lines.slice(i, i + 100).forEach(track);
   }
 }
