@@ -185,6 +185,13 @@ describe('Order Completed spec names', () => {
     expect(fromSpec('Order Completed', { order_id: 'X', total: '30', products: [] })!.value).toBe(30);
   });
 
+  test("already in Klaviyo's shape ($event_id, Items: Segment's device mode, which sends its own Ordered Product events) it passes through", () => {
+    const segment = { $event_id: 'ord_5001', $value: 120, ItemNames: ['Monopoly'], Items: [{ ProductID: 'p-1', Quantity: 2 }], coupon: 'SPRING' };
+    expect(fromSpec('Order Completed', segment)).toBeUndefined();
+    expect(fromSpec('Order Completed', { $event_id: 'ord_5001', products: [{ product_id: 'p' }] })).toBeUndefined();
+    expect(fromSpec('Order Completed', { order_id: 'o', Items: [] })).toBeUndefined();
+  });
+
   test('without an order id it is refused, not sent as a Placed Order that would count on every reload', () => {
     expect(() => fromSpec('Order Completed', { revenue: 3, products: [] })).toThrow(/no order id/);
   });

@@ -13,7 +13,8 @@ const CART = 'items items products|total value revenue total|checkoutUrl checkou
 export function fromSpec(metric: string, properties: Properties, now?: number): TrackPayload | undefined {
   const name = metric.trim().toLowerCase();
   if (/^product (viewed|clicked)$/.test(name)) return viewedProduct(rename(PRODUCT, properties));
-  if (/^(order completed|completed order)$/.test(name)) {
+  // Already in Klaviyo's shape, as Segment's device mode sends it (with Ordered Product events of its own): not ours.
+  if (/^(order completed|completed order)$/.test(name) && !('$event_id' in properties || 'Items' in properties)) {
     const order = rename('id order_id orderId|discountCode coupon|discountValue discount|' + CART, properties) as Order;
     order.items = objects(order.items).map((i) => rename(LINE + '|url url productUrl', i)) as CartItem[];
     return placedOrder(order);
