@@ -274,7 +274,7 @@ test('newsletter: Subscribe sends one accepted subscription for list Y6nRLr', as
   const emu = demo.emulator;
   const email = 'news@mailbox.org';
   await page.goto(`${demo.shopUrl}/`);
-  await expect(page.locator('.grid .card')).toHaveCount(6);
+  await expect(page.locator('.grid .card')).toHaveCount(7);
   await page.fill('#nl-email', email);
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await expect(page.locator('.toast', { hasText: 'klaviyo.subscribe() → true' })).toBeVisible();

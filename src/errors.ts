@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'invalid_company_id'
   | 'private_key'
   | 'invalid_product'
+  | 'invalid_order'
   | 'unknown_method'
   | 'internal';
 

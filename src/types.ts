@@ -66,6 +66,8 @@ export interface TrackPayload {
   uniqueId?: string;
   /** ISO date-time; defaults to when `track` was called */
   time?: string;
+  /** Events sent right after this one, in order: Placed Order's Ordered Products. */
+  lines?: TrackPayload[];
 }
 
 // ---- ecommerce inputs (camelCase, for the typed helpers) ----
@@ -102,6 +104,24 @@ export interface Cart {
   /** default: the union of the items' categories */
   categories?: string[];
   [custom: string]: unknown;
+}
+
+/** What `placedOrder` accepts: a cart whose `id` (the order id) is required. */
+export interface Order extends Cart {
+  id: string | number;
+  discountCode?: string;
+  discountValue?: number | string;
+}
+
+export interface BackInStockInput {
+  /** `$shopify:::$default:::123` as given; a bare id is put in the `catalog` integration's form. */
+  variantId: string | number;
+  email?: string;
+  phone_number?: string;
+  /** Default: EMAIL when an email is known, else SMS. */
+  channels?: Array<'EMAIL' | 'SMS' | 'PUSH' | 'WHATSAPP'>;
+  /** `shopify`, `bigcommerce`, `magento_two`…; default `custom`. */
+  catalog?: string;
 }
 
 export interface SubscribeInput {
@@ -145,6 +165,8 @@ export interface Config {
   consentGcm?: string;
   /** The OneTrust group that means consent (default: C0004). */
   consentOnetrust?: string;
+  /** GA4 `purchase` on dataLayer becomes Placed Order (with `dataLayer`). */
+  dataLayerPurchase?: boolean;
 }
 
 export type Callback = (result: unknown) => void;
@@ -162,6 +184,8 @@ export interface KlaviyoLite {
   viewedProduct(product: Product, callback?: Callback): Promise<boolean>;
   addedToCart(item: CartItem, cart?: Cart, callback?: Callback): Promise<boolean>;
   startedCheckout(cart: Cart, callback?: Callback): Promise<boolean>;
+  placedOrder(order: Order, callback?: Callback): Promise<boolean>;
+  subscribeBackInStock(input: BackInStockInput, callback?: Callback): Promise<boolean>;
   trackViewedItem(item: Properties, callback?: Callback): Promise<boolean>;
   optOut(callback?: Callback): Promise<boolean>;
   optIn(callback?: Callback): Promise<boolean>;

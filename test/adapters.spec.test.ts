@@ -19,7 +19,7 @@ describe('fromSpec: names', () => {
     expect(fromSpec(source, { product_id: 'p', products: [] })?.metric).toBe(metric);
   });
 
-  test.each(['Viewed Product', 'Added to Cart', 'Started Checkout', 'Order Completed', 'Product Removed', 'Products Searched', 'product  viewed'])(
+  test.each(['Viewed Product', 'Added to Cart', 'Started Checkout', 'Placed Order', 'Product Removed', 'Products Searched', 'product  viewed'])(
     '%j is not ours: undefined, so it passes through',
     (metric) => expect(fromSpec(metric, { ProductID: 'p' })).toBeUndefined(),
   );

@@ -34,7 +34,7 @@ describe('configuration from the script tag', () => {
     script.setAttribute('data-datalayer', '');
     expect(readConfig(script)).toEqual({
       companyId: 'AbC123', apiBase: 'http://127.0.0.1:8787', cookieDomain: '.shop.example',
-      debug: true, dataLayer: true, holdAnonymous: false, respectGpc: false,
+      debug: true, dataLayer: true, dataLayerPurchase: false, holdAnonymous: false, respectGpc: false,
     });
     expect(readConfig(undefined).apiBase).toBe('https://a.klaviyo.com');
   });

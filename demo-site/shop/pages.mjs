@@ -10,7 +10,7 @@ const card = (p, prefix) => `<a class="card" href="${prefix}/product/${p.id}">
   <span class="brand">${esc(p.brand)}</span>
   <strong>${esc(p.name)}</strong>
   <span class="cats">${p.categories.map(esc).join(' · ')}</span>
-  ${price(p)}
+  ${price(p)}${p.soldOut ? ' <span class="sold-out">Sold out</span>' : ''}
 </a>`;
 
 export function home(prefix) {
@@ -38,15 +38,24 @@ export function product(p, prefix) {
     <h1>${esc(p.name)}</h1>
     <p class="cats">${p.categories.map(esc).join(' · ')} · SKU ${esc(p.sku)}</p>
     <p class="big">${price(p)}</p>
-    <form class="buy" id="buy">
+    ${p.soldOut ? notify(p) : `<form class="buy" id="buy">
       <label>Qty <select name="quantity">${[1, 2, 3, 4].map((n) => `<option>${n}</option>`).join('')}</select></label>
       <button>Add to cart</button>
     </form>
-    <p class="hint">On load: <code>${onLoad}</code><br>On add: <code>${call}</code></p>
+    <p class="hint">On load: <code>${onLoad}</code><br>On add: <code>${call}</code></p>`}
   </div>
 </article>`,
   };
 }
+
+const notify = (p) => `<p class="sold-out">Sold out</p>
+    <form class="panel notify" id="notify">
+      <label for="bis-email">Notify me when available</label>
+      <input id="bis-email" name="email" type="email" required placeholder="you@mailbox.org" autocomplete="email">
+      <button>Notify me</button>
+      <p class="hint">On submit: <code>klaviyo.subscribeBackInStock({ variantId: '${esc(p.id)}', email })</code>
+      (sent as <code>$custom:::$default:::${esc(p.id)}</code>)</p>
+    </form>`;
 
 export function cart(prefix) {
   return {
@@ -74,9 +83,21 @@ export function checkout(prefix) {
     <button>Continue to shipping</button>
     <p class="hint">On submit or blur: ${hint}</p>
     <p class="done" data-done hidden>Checkout started. This demo stops before payment.</p>
+    ${ga4 ? '' : '<button type="button" id="place-order" hidden>Place order (no payment in this demo)</button>'}
   </form>
   <div class="panel"><h2>Order summary</h2><div data-cart data-readonly></div></div>
 </div>`,
+  };
+}
+
+export function thankYou() {
+  return {
+    title: 'Thank you',
+    scripts: ['thanks.js'],
+    body: `<h1>Thank you for your order</h1>
+<div class="panel" data-order><p>No order placed yet: <a href="/checkout">check out</a> first.</p></div>
+<p class="hint">On load: <code>klaviyo.placedOrder(order)</code>. Reload this page: the same order sends the same
+<code>unique_id</code>s, and the inspector shows the API counting them as duplicates.</p>`,
   };
 }
 

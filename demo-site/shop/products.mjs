@@ -12,6 +12,9 @@ export const products = [
     categories: ['Apparel', 'Tops'], brand: 'Northwind', art: 'shirt', color: '#5b4fa8' },
   { id: '1006', sku: 'EM-CANDLE-CDR', name: 'Cedar Candle', price: 22,
     categories: ['Home', 'Candles'], brand: 'Ember', art: 'candle', color: '#d4892a' },
+  // Sold out: its page offers "Notify me when available" (klaviyo.subscribeBackInStock).
+  { id: '1007', sku: 'HB-SHELL-STM', name: 'Storm Shell Jacket', price: 149, soldOut: true,
+    categories: ['Apparel', 'Outerwear'], brand: 'Harbor & Co', art: 'shirt', color: '#44606e' },
 ].map((p) => ({ ...p, url: `/product/${p.id}`, imageUrl: `/img/${p.id}.svg` }));
 
 export const byId = (id) => products.find((p) => p.id === id);

@@ -35,6 +35,7 @@ function route(path) {
   if (rest === '/cart') return { flavour, ...pages.cart(prefix) };
   if (rest === '/checkout') return { flavour, ...pages.checkout(prefix) };
   if (!ga4 && rest === '/account') return { flavour, ...pages.account() };
+  if (!ga4 && rest === '/thank-you') return { flavour, ...pages.thankYou() };
   if (!ga4 && rest === '/gtm') return { flavour, gtm: true };
   if (!ga4 && rest === '/consent') return { flavour, ...pages.consent() };
   return null;

@@ -14,7 +14,7 @@ const CHECKOUT = 'Started Checkout';
 const kept = (v: unknown): boolean => v != null && v === v;
 export const present = (v: unknown): boolean => kept(v) && v !== '';
 /** Ids, names and URLs: a string or a finite number, nothing that would read "[object Object]". */
-const scalar = (v: unknown): boolean => (typeof v == 'string' && v != '') || (typeof v == 'number' && isFinite(v));
+export const scalar = (v: unknown): boolean => (typeof v == 'string' && v != '') || (typeof v == 'number' && isFinite(v));
 const text = (v: unknown) => (scalar(v) ? v : undefined);
 
 /** Numbers, numeric strings, or a MoneyV2-like `{ amount }`. */
@@ -45,7 +45,7 @@ function custom(source: unknown): Properties {
 }
 
 /** Sets each of the space-separated `names` whose value is present. */
-function put(target: Properties, names: string, values: unknown[], prefix = ''): Properties {
+export function put(target: Properties, names: string, values: unknown[], prefix = ''): Properties {
   names.split(' ').forEach((name, i) => present(values[i]) && (target[prefix + name] = values[i]));
   return target;
 }

@@ -1,5 +1,6 @@
-import type { Cart, Logger, Properties, TrackPayload } from '../types';
+import type { Cart, Logger, Order, Properties, TrackPayload } from '../types';
 import { addedToCart, objects, startedCheckout, viewedProduct } from './ecommerce';
+import { placedOrder } from './orders';
 import { merge, rename, take } from './rename';
 
 const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
@@ -9,7 +10,7 @@ const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
  * `{ event, ecommerce }` or gtag's `['event', name, params]`; undefined for anything else.
  * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
  */
-export function fromGa4(event: unknown, now?: number): TrackPayload | undefined {
+export function fromGa4(event: unknown, now?: number, purchase?: boolean): TrackPayload | undefined {
   // Object(): null and other primitives become objects that hold no event of ours.
   const e = Object(event) as Properties;
   const gtag = e[0] == 'event';
@@ -26,14 +27,23 @@ export function fromGa4(event: unknown, now?: number): TrackPayload | undefined 
   if (name == 'view_item') return viewedProduct(first);
   // GA4's value here is what the added items are worth; the cart itself is unknown.
   if (name == 'add_to_cart') return addedToCart(first, { total } as Cart);
-  if (name == 'begin_checkout') return startedCheckout(Object.assign(rest, { id, items: list, total, currency }) as Cart, now);
+  const cart = Object.assign(rest, { id, items: list, total, currency }) as Order;
+  if (name == 'begin_checkout') return startedCheckout(cart, now);
+  // Only when asked (data-datalayer-purchase): a platform that sends Placed Order itself would count orders twice.
+  if (name == 'purchase' && purchase) return placedOrder(cart);
 }
 
 /**
  * Sends GA4 ecommerce events found on `layer` now and pushed later. Whatever push was there (GTM's
  * own, usually) still runs first and its result is returned; our part never throws into the page.
  */
-export function watchDataLayer(layer: unknown[], onPayload: (p: TrackPayload) => void, log: Logger, onEntry?: (entry: object) => void): () => void {
+export function watchDataLayer(
+  layer: unknown[],
+  onPayload: (p: TrackPayload) => void,
+  log: Logger,
+  purchase?: boolean,
+  onEntry?: (entry: object) => void,
+): () => void {
   const seen = new WeakSet<object>();
   let on = true;
   const see = (e: unknown) => {
@@ -42,7 +52,7 @@ export function watchDataLayer(layer: unknown[], onPayload: (p: TrackPayload) =>
       seen.add(e);
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
-      const p = fromGa4(e);
+      const p = fromGa4(e, undefined, purchase);
       if (p) {
         log.debug('dataLayer: ' + p.metric, p);
         onPayload(p);

@@ -1,5 +1,6 @@
-import type { Cart, CartItem, Properties, TrackPayload } from '../types';
+import type { Cart, CartItem, Order, Properties, TrackPayload } from '../types';
 import { addedToCart, objects, startedCheckout, viewedProduct } from './ecommerce';
+import { placedOrder } from './orders';
 import { rename } from './rename';
 
 // Segment / RudderStack ecommerce spec (snake_case) into the helpers' camelCase inputs.
@@ -12,6 +13,12 @@ const CART = 'items items products|total value revenue total|checkoutUrl checkou
 export function fromSpec(metric: string, properties: Properties, now?: number): TrackPayload | undefined {
   const name = metric.trim().toLowerCase();
   if (/^product (viewed|clicked)$/.test(name)) return viewedProduct(rename(PRODUCT, properties));
+  // Already in Klaviyo's shape, as Segment's device mode sends it (with Ordered Product events of its own): not ours.
+  if (/^(order completed|completed order)$/.test(name) && !('$event_id' in properties || 'Items' in properties)) {
+    const order = rename('id order_id orderId|discountCode coupon|discountValue discount|' + CART, properties) as Order;
+    order.items = objects(order.items).map((i) => rename(LINE + '|url url productUrl', i)) as CartItem[];
+    return placedOrder(order);
+  }
   const added = name == 'product added';
   if (!added && name != 'checkout started') return;
   // Product Added: the top level is the added product, plus what the source knows about the cart. The helpers

@@ -1,4 +1,5 @@
 import { watchDataLayer } from '../adapters/ga4';
+import { trackLines } from '../adapters/orders';
 import { eventBody } from '../events/body';
 import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
 import { createDelivery, type Delivery } from '../delivery/delivery';
@@ -10,6 +11,7 @@ import { sessionStore } from '../delivery/storage';
 import type { Config, Endpoint, KlaviyoLite, Logger, OutboundRequest, ProfileIdentifiers, TrackPayload, VisitorIdentity } from '../types';
 import { isEmpty } from '../events/validate';
 import { createCommands } from './commands';
+import { funnelMethods } from './funnel';
 import { OPTED_OUT, type ClientContext, type Methods } from './context';
 import { normalizeEvent } from './normalize';
 import { trackingMethods } from './tracking';
@@ -84,6 +86,7 @@ export function createClient(options: ClientOptions = {}): Client {
       release();
       send('events', eventBody(event, ids, event.time!), ids, event.uniqueId);
       log.debug(`queued "${metric}"`, event);
+      if (event.lines) trackLines(event, trackPayload, log, delivery.flush).catch((e) => log.error('Ordered Product not sent', e));
     } else if (config.holdAnonymous) {
       hold.add(event);
       log.debug(`held "${metric}" until identify`);
@@ -95,7 +98,7 @@ export function createClient(options: ClientOptions = {}): Client {
     config, log, now, identity, delivery, send, trackPayload, optedOut, drop, release, forgetHeld: hold.take,
   };
   // No prototype: a page calling "toString" or "__proto__" finds no method. Each feature adds its own methods.
-  const methods: Methods = Object.assign(Object.create(null), visitorMethods(context), trackingMethods(context), {
+  const methods: Methods = Object.assign(Object.create(null), visitorMethods(context), trackingMethods(context), funnelMethods(context), {
     account(id?: unknown) {
       if (id !== undefined && !setAccount(id)) delivery.flush();
       return companyId;
@@ -114,7 +117,7 @@ export function createClient(options: ClientOptions = {}): Client {
     if (config.dataLayer && inBrowser) {
       const w = window as unknown as { dataLayer?: unknown[] };
       if (!w.dataLayer) w.dataLayer = [];
-      watchDataLayer(w.dataLayer, trackPayload, log);
+      watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
     }
   };
 

@@ -13,7 +13,7 @@ import { watchTcf } from './tcf';
 // The client's methods (test/consent.test.ts keeps the list in step): the client, which reads cookies, does not
 // exist yet to list its own. push() takes any name.
 export const GATED_METHODS =
-  'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout trackViewedItem optOut optIn';
+  'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout placedOrder subscribeBackInStock trackViewedItem optOut optIn';
 
 const noop = () => {};
 
@@ -94,7 +94,7 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   const onPayload = (payload: TrackPayload) => {
     if (config.dataLayer) gate.call(() => client!.trackPayload(payload), noop);
   };
-  watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, gcm);
+  watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, config.dataLayerPurchase, gcm);
   const watch = (name: string, start: (reader: Reader) => void) => reader(name)(() => start(reader(name)))();
   watch('shopify', (r) => watchShopify(w, r));
   watch('onetrust', (r) => watchOneTrust(w, config.consentOnetrust || 'C0004', r));

@@ -36,6 +36,7 @@ export function readConfig(script: HTMLScriptElement | undefined): Config {
     cookieDomain: data('cookie-domain'),
     debug: flag('debug'),
     dataLayer: flag('datalayer'),
+    dataLayerPurchase: flag('datalayer-purchase'),
     holdAnonymous: flag('hold-anonymous'),
     respectGpc: flag('respect-gpc'),
     consent: data('consent'),

@@ -6,7 +6,7 @@
   if (w.klaviyo) return;
   var queue = (w._klOnsite = w._klOnsite || []);
   var late = false;
-  var names = 'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout trackViewedItem optOut optIn openForm consent'.split(' ');
+  var names = 'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout placedOrder subscribeBackInStock trackViewedItem optOut optIn openForm consent'.split(' ');
   var api = {
     push: function () {
       w._klOnsite.push.apply(w._klOnsite, arguments);

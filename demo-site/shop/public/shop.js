@@ -38,6 +38,15 @@ export function saveItems(items) {
   return getCart();
 }
 
+/** Turns the cart into the last order (localStorage 'demo-order', what the thank-you page reads) and empties it. */
+export function placeOrder() {
+  const { items, total, currency } = getCart();
+  const order = { id: `R-${Date.now().toString(36).toUpperCase()}`, items, total, currency };
+  localStorage.setItem('demo-order', JSON.stringify(order));
+  localStorage.removeItem(KEY);
+  return order;
+}
+
 /** Adds quantity of product; returns { item (the line just added), cart (after adding) }. */
 export function addItem(product, quantity) {
   const items = stored().items;

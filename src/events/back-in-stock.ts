@@ -1,0 +1,31 @@
+import { KlaviyoLiteError } from '../errors';
+import { scalar } from '../adapters/ecommerce';
+import { COOKIE_KEYS } from '../identity/cookie';
+import { resource } from './body';
+import { isEmpty } from './validate';
+import type { BackInStockInput, OutboundRequest, ProfileIdentifiers } from '../types';
+
+/**
+ * The Create Client Back In Stock Subscription body for `input`, and its profile. The email and phone given,
+ * else the visitor's `known` identifiers: a shopper typing another address must not be merged with the
+ * cookie's profile.
+ */
+export function backInStock(input: BackInStockInput, known: ProfileIdentifiers): [OutboundRequest['body'], ProfileIdentifiers] {
+  const { variantId, catalog, email, phone_number, channels } = Object(input) as BackInStockInput;
+  if (!scalar(variantId)) throw new KlaviyoLiteError('invalid_argument', 'subscribeBackInStock: no variantId');
+  const source = email != null || phone_number != null ? input : known;
+  const profile: ProfileIdentifiers = {};
+  // email, phone_number and external_id, when valid.
+  for (const [key, , valid] of COOKIE_KEYS.slice(0, 3)) {
+    const value = source[key as 'email'];
+    if (typeof value == 'string' && valid(value)) profile[key] = value;
+  }
+  const asked = ([] as string[]).concat(channels || []).map((c) => String(c).toUpperCase());
+  const wanted = asked.length ? asked : profile.email ? ['EMAIL'] : profile.phone_number ? ['SMS'] : [];
+  if (isEmpty(profile) || !wanted.length) throw new KlaviyoLiteError('no_identifier', 'subscribeBackInStock: no valid email or phone_number');
+  const body = resource('back-in-stock-subscription', { channels: wanted, profile: resource('profile', profile) });
+  // A full id names its integration already ("$shopify:::$default:::123").
+  const id = /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`;
+  body.data.relationships = { variant: { data: { type: 'catalog-variant', id } } };
+  return [body, profile];
+}
