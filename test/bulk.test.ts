@@ -6,7 +6,7 @@ import { expectValidBody } from './helpers/spec';
 import type { OutboundRequest } from '../src/types';
 
 let n = 0;
-const rec = (request: OutboundRequest): Rec => toRecord(`t.${++n}`, request);
+const rec = (request: OutboundRequest): Rec => toRecord(`t.${++n}`, request, 'https://a.klaviyo.com', 'AbC123');
 
 describe('fold', () => {
   test('two events of one visitor become one valid event-bulk-create body', () => {

@@ -32,6 +32,8 @@ const rec = (n: number): Rec => ({
   endpoint: 'profiles',
   body: { data: { type: 'profile', attributes: { email: `v${n}@example.com` } } },
   key: `v${n}`,
+  companyId: 'AbC123',
+  apiBase: 'https://a.klaviyo.com',
   tries: 0,
   at: 0,
 });
@@ -317,8 +319,8 @@ describe('a full storage, shared by pages', () => {
 
   test('a profile left in a released key under a full quota is sent once, by one of the two pages', async () => {
     const quota = quotaStorage();
-    let id: string | undefined;
-    const a = setup({ storage: quota.storage, companyId: () => id });
+    // Offline at first: ada fails once and waits its backoff.
+    const a = setup({ storage: quota.storage, api: fakeApi((_, i) => (i == 0 ? 'network' : accepted())) });
     a.delivery.send(profile('ada'));
     await a.run();
     quota.cap = quota.total();
@@ -328,10 +330,10 @@ describe('a full storage, shared by pages', () => {
     const b = setup({ storage: quota.storage });
     await b.run(1000);
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
-    id = 'AbC123';
     await a.run(1000);
     await b.run(1000);
-    const emails = [...a.api.hits, ...b.api.hits].map((h) => h.body.data.attributes.email);
+    expect(a.api.hits[0].body.data.attributes.email).toBe('ada@example.com'); // the failed try
+    const emails = [...a.api.hits.slice(1), ...b.api.hits].map((h) => h.body.data.attributes.email);
     expect(emails.sort()).toEqual(['ada@example.com', 'bob@example.com']);
   });
 });
@@ -339,10 +341,12 @@ describe('a full storage, shared by pages', () => {
 describe('foreign or legacy outbox keys', () => {
   test('malformed records are not adopted, and do not cost the well-formed ones adopted with them', async () => {
     const storage = mapStorage();
-    const first = setup({ storage, companyId: () => undefined });
+    let id: string | undefined;
+    const first = setup({ storage, companyId: () => id });
     first.delivery.send(event('ada', 'a1'));
     await first.run();
     window.dispatchEvent(new Event('pagehide'));
+    id = 'AbC123'; // known by the time it stops: its record is stamped with it
     first.delivery.stop();
     storage.setItem(key, '[null]');
     storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [5, 'x', { id: 1, endpoint: 'events', body: {} }, { id: 'y', endpoint: 'events' }] }));
@@ -357,7 +361,7 @@ describe('foreign or legacy outbox keys', () => {
   test('a record without tries or at is retried on the backoff schedule, not at once and without end', async () => {
     const storage = mapStorage();
     const body = { data: { type: 'profile', attributes: { email: 'x@example.com' } } };
-    storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [{ id: 'y', endpoint: 'profiles', key: 'k', body }] }));
+    storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [{ id: 'y', endpoint: 'profiles', key: 'k', companyId: 'AbC123', apiBase: 'https://a.klaviyo.com', body }] }));
     const api = fakeApi(() => reply(503));
     // Past 20 requests the company id goes, so that a storm ends.
     const { run } = setup({ storage, api, companyId: () => (api.hits.length < 20 ? 'AbC123' : undefined) });

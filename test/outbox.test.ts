@@ -14,6 +14,8 @@ const rec = (n: number, properties: Record<string, unknown> = {}): Rec => ({
   endpoint: 'profiles',
   body: { data: { type: 'profile', attributes: { email: `v${n}@example.com`, properties } } },
   key: `v${n}`,
+  companyId: 'AbC123',
+  apiBase: 'https://a.klaviyo.com',
   tries: 0,
   at: 0,
 });
@@ -223,7 +225,7 @@ test('a storage that starts throwing keeps what was already read, in memory', ()
     },
   } as unknown as Storage;
   const outbox = createOutbox({ debug() {}, warn() {}, error() {} }, storage);
-  outbox.write([{ id: 'a', endpoint: 'events', body: { data: {} }, key: 'k', tries: 0, at: 0 }]);
+  outbox.write([{ id: 'a', endpoint: 'events', body: { data: {} }, key: 'k', companyId: 'AbC123', apiBase: 'https://a.klaviyo.com', tries: 0, at: 0 }]);
   broken = true;
   expect(outbox.read().map((r) => r.id)).toEqual(['a']);
   expect(outbox.read().map((r) => r.id)).toEqual(['a']);

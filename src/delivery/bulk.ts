@@ -19,6 +19,8 @@ export function fold(last: Rec | undefined, next: Rec): boolean {
   // A repeated unique_id fails the whole bulk, and an event without one is deduplicated by its second:
   // only events with distinct unique_ids go together.
   if (!last || last.lease || last.tries || last.key != next.key || next.endpoint != 'events' || !next.uid) return false;
+  // Never one request for two accounts.
+  if (last.companyId != next.companyId || last.apiBase != next.apiBase) return false;
   const bulk = 'event-bulk-create';
   const single = last.endpoint != bulk;
   const events: Doc[] = !single ? attributes(last).events.data : last.endpoint == 'events' && last.uid ? [entry(last)] : [];

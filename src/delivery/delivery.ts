@@ -64,7 +64,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   const save = () => {
     const list = outbox.read();
-    if (fresh.length) {
+    const id = companyId();
+    // Records made before the page knew its account are its own (no other page's are adopted without one): the
+    // account it now has is theirs.
+    let stamped = false;
+    if (id) {
+      for (const r of fresh) r.companyId ||= id;
+      list.forEach((r, i) => {
+        if (!r.companyId) {
+          list[i] = Object.assign({}, r, { companyId: id });
+          stamped = true;
+        }
+      });
+    }
+    if (fresh.length || stamped) {
       for (const r of fresh.splice(0)) {
         const last = list.length - 1;
         // fold() edits the record: it is replaced by a copy.
@@ -93,10 +106,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       : Math.max(until(r.lease || 0, leaseMs, now), until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
 
   // keepalive: bytes held against the keepalive budget, 0 for an ordinary request.
-  const deliver = async (r: Rec, id: string, body: string, keepalive = 0) => {
+  const deliver = async (r: Rec, body: string, keepalive = 0) => {
     flying.set(r.id, keepalive > 0);
     kept += keepalive;
-    const [status, after, errors] = await post(options, r.endpoint, body, id, keepalive > 0);
+    // Under the record's own account and API base, whichever page made it.
+    const [status, after, errors] = await post({ apiBase: r.apiBase, fetch: options.fetch }, r.endpoint, body, r.companyId!, keepalive > 0);
     flying.delete(r.id);
     kept -= keepalive;
     if (keepalive) wake(0);
@@ -131,7 +145,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       for (;;) {
         const list = save();
         const head = list[0];
-        const id = companyId();
+        const id = head && head.companyId;
         const now = Date.now();
         // After the first tick, so that an account command queued before the script loaded has run.
         if (head && !id && ticked && !warned) {
@@ -147,7 +161,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         }
         const r = (list[0] = take(head, now + leaseMs, now));
         outbox.write(list);
-        await deliver(r, id, JSON.stringify(r.body));
+        await deliver(r, JSON.stringify(r.body));
       }
     } catch {}
     active = undefined;
@@ -175,14 +189,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // page adopts them at once and sends them again unless confirmed (unique_id keeps that harmless).
   // Async, so that what throws rejects: its requests still start at once, before the first await.
   const unload = async (gone?: boolean) => {
-    const id = companyId()!;
     const now = Date.now();
     const lease = now + (gone ? 1e3 : leaseMs);
     const sends: (() => Promise<void>)[] = [];
     let budget = keepaliveBudget - kept;
-    let full = !id || due < 0;
+    let full = due < 0;
     const list = save();
     list.forEach((r, i) => {
+      // No account yet: it waits, and so does the rest.
+      full ||= !r.companyId;
       // Already sent, awaiting an answer (here, or to a page gone): passed over, not waited for. But on pagehide
       // an ordinary request of this page dies with the document, maybe before it left: it goes again, by keepalive.
       const again = gone && flying.get(r.id) === false;
@@ -197,7 +212,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (size > budget) return (full = true);
       budget -= size;
       const taken = (list[i] = take(r, lease, now));
-      sends.push(() => deliver(taken, id, body, size));
+      sends.push(() => deliver(taken, body, size));
     });
     gone ? outbox.release(true) : sends.length && outbox.write(list);
     return Promise.all(sends.map((send) => send()));
@@ -222,7 +237,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const delivery: Delivery = {
     send(request) {
       try {
-        fresh.push(toRecord(`${tab}.${++count}`, request));
+        fresh.push(toRecord(`${tab}.${++count}`, request, options.apiBase, companyId()));
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
         // least stored (a hidden page may be discarded). One pass for all the calls of the task.
         if ((gone || hidden) && !soon) {

@@ -8,6 +8,9 @@ export interface Rec {
   body: OutboundRequest['body'];
   /** The visitor's profileKey: what may be bulked together. */
   key: string;
+  /** The account and API base it is sent under, whichever page sends it; no account yet: its page's is unknown. */
+  companyId?: string;
+  apiBase: string;
   /** unique_id of a single event. */
   uid?: string;
   tries: number;
@@ -43,11 +46,13 @@ const prefix = '__kla_outbox';
 export const randomName = () => Math.random().toString(36).slice(2);
 
 /** A request as the outbox keeps it, not tried yet. */
-export const toRecord = (id: string, request: OutboundRequest): Rec => ({
+export const toRecord = (id: string, request: OutboundRequest, apiBase: string, companyId?: string): Rec => ({
   id,
   endpoint: request.endpoint,
   body: request.body,
   key: request.profileKey,
+  companyId,
+  apiBase,
   uid: request.uniqueId,
   tries: 0,
   at: 0,
@@ -143,6 +148,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const adopt = (also?: string) => {
     const now = Date.now();
     let taken: Rec[] = [];
+    let unowned = 0;
     scanned = now;
     try {
       for (const k of keys()) {
@@ -151,11 +157,18 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         // Silent for 10 s, or "alive" further ahead: written before the clock was set back.
         if (value && (k == also || !alive || Math.abs(now - +alive[1]) > 1e4)) {
           const parsed = parseJson(value);
-          taken = taken.concat(Array.isArray(parsed) ? parsed : (parsed || {}).records);
+          const records: Rec[] = [].concat((Array.isArray(parsed) ? parsed : (parsed || {}).records) || []);
+          // A record must go to the account it was made for. Those of the earlier format, and those of a page
+          // that closed before it knew its account, name none: sent under this page's key they could reach
+          // another store sharing the origin, so they are dropped. Our own old key's are ours to stamp.
+          const owned = records.filter((r) => k == also || (r && typeof r.companyId == 'string' && typeof r.apiBase == 'string'));
+          unowned += records.length - owned.length;
+          taken = taken.concat(owned);
           store!.removeItem(k);
         }
       }
     } catch {}
+    if (unowned) log.debug(`dropped ${unowned} queued requests with no account (an earlier format, or a page that never knew it)`);
     // A legacy or foreign key may hold anything: no record without an id, an endpoint and a body, and numbers
     // where the schedule needs them (NaN would skip every wait).
     taken = taken

@@ -9,6 +9,8 @@ export interface Hit {
   endpoint: Endpoint;
   body: any;
   companyId: string | null;
+  /** The API base the request went to, e.g. https://a.klaviyo.com */
+  base: string;
   revision: string | null;
   contentType: string | null;
   keepalive: boolean;
@@ -32,6 +34,7 @@ export function fakeApi(answer: (hit: Hit, index: number) => Answer = () => acce
       endpoint,
       body,
       companyId: url.searchParams.get('company_id'),
+      base: url.origin,
       revision: headers.get('revision'),
       contentType: headers.get('content-type'),
       keepalive: init?.keepalive === true,
