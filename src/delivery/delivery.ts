@@ -2,6 +2,7 @@ import { backoff, maxTries, retryAfter } from './backoff';
 import { fold } from './bulk';
 import { createOutbox, randomName, toRecord, type Rec } from './outbox';
 import { createPacer } from './pace';
+import { byteSize, leaseFor, maxLease, timeoutFor } from './size';
 import { post } from './transport';
 import type { Logger, OutboundRequest } from '../types';
 
@@ -30,8 +31,6 @@ export interface Delivery {
   stop(): void;
 }
 
-// Longer than the 10 s timeout of every request (transport.ts), so a lease outlives the request it covers.
-const leaseMs = 15e3;
 // The longest wait a failed request is given: Retry-After's cap, above backoff's (3 min).
 const maxWait = 36e5;
 // What browsers allow in flight from keepalive requests, less some room.
@@ -103,14 +102,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const wait = (r: Rec, now: number) =>
     flying.has(r.id)
       ? Infinity
-      : Math.max(until(r.lease || 0, leaseMs, now), until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
+      : Math.max(until(r.lease || 0, maxLease, now), until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
 
   // keepalive: bytes held against the keepalive budget, 0 for an ordinary request.
-  const deliver = async (r: Rec, body: string, keepalive = 0) => {
+  const deliver = async (r: Rec, body: string, size: number, keepalive = 0) => {
     flying.set(r.id, keepalive > 0);
     kept += keepalive;
     // Under the record's own account and API base, whichever page made it.
-    const [status, after, errors] = await post({ apiBase: r.apiBase, fetch: options.fetch }, r.endpoint, body, r.companyId!, keepalive > 0);
+    const target = { apiBase: r.apiBase, fetch: options.fetch };
+    const [status, after, errors] = await post(target, r.endpoint, body, r.companyId!, keepalive > 0, timeoutFor(size));
     flying.delete(r.id);
     kept -= keepalive;
     if (keepalive) wake(0);
@@ -159,9 +159,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           wake(ms);
           break;
         }
-        const r = (list[0] = take(head, now + leaseMs, now));
+        const body = JSON.stringify(head.body);
+        const size = byteSize(body);
+        const r = (list[0] = take(head, now + leaseFor(size), now));
         outbox.write(list);
-        await deliver(r, JSON.stringify(r.body));
+        await deliver(r, body, size);
       }
     } catch {}
     active = undefined;
@@ -190,7 +192,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // Async, so that what throws rejects: its requests still start at once, before the first await.
   const unload = async (gone?: boolean) => {
     const now = Date.now();
-    const lease = now + (gone ? 1e3 : leaseMs);
+
     const sends: (() => Promise<void>)[] = [];
     let budget = keepaliveBudget - kept;
     let full = due < 0;
@@ -202,17 +204,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // an ordinary request of this page dies with the document, maybe before it left: it goes again, by keepalive.
       const again = gone && flying.get(r.id) === false;
       if (flying.has(r.id) && !again) {
-        if (gone) list[i] = Object.assign({}, r, { lease });
+        if (gone) list[i] = Object.assign({}, r, { lease: now + 1e3 });
         return;
       }
-      if (!again && until(r.lease || 0, leaseMs, now) > 0) return;
+      if (!again && until(r.lease || 0, maxLease, now) > 0) return;
       const body = full || (!again && wait(r, now) > 0) ? '' : JSON.stringify(r.body);
       // Not its turn yet, or past the budget: the rest waits too.
-      const size = body ? new Blob([body]).size : Infinity;
+      const size = body ? byteSize(body) : Infinity;
       if (size > budget) return (full = true);
       budget -= size;
-      const taken = (list[i] = take(r, lease, now));
-      sends.push(() => deliver(taken, body, size));
+      const taken = (list[i] = take(r, now + (gone ? 1e3 : leaseFor(size)), now));
+      sends.push(() => deliver(taken, body, size, size));
     });
     gone ? outbox.release(true) : sends.length && outbox.write(list);
     return Promise.all(sends.map((send) => send()));

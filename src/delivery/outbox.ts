@@ -18,6 +18,8 @@ export interface Rec {
   at: number;
   /** Sent, and awaiting its answer until this time (ms): meanwhile it is not sent again. */
   lease?: number;
+  /** A bulk's body size in bytes, as serialized. */
+  bytes?: number;
 }
 
 export interface Outbox {
@@ -103,27 +105,29 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
 
   const write = (records: Rec[]) => {
     for (let i = records.length; i--; ) if (!serialize(records[i])) records.splice(i, 1);
-    const parts = records.map(serialize) as string[];
-    // At most 500 records and 4 M characters: 10,000 events from one busy page come to 2–3 M characters;
-    // Chromium gives an origin about 5.2 M.
-    let size = parts.join().length + 1;
-    let drop = 0;
-    while (parts.length - drop > 500 || size > 4e6) size -= parts[drop++].length + 1;
+    // At most 500 records.
+    const drop = Math.max(0, records.length - 500);
     if (drop) {
       records.splice(0, drop);
       // Always printed: the store owner is losing data and must see it.
       log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
+    const parts = records.map(serialize) as string[];
+    // Stored: the head of the queue, up to 4 M characters (10,000 events from one busy page come to 2–3 M;
+    // Chromium gives an origin about 5.2 M). The rest waits in memory, sent by this page: nothing is dropped
+    // for its size.
+    let kept = 0;
+    for (let size = 1; kept < parts.length && (size += parts[kept].length + 1) <= 4e6; ) kept++;
     wrote = Date.now();
     list = records;
     const alive = gone ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
       if (store)
-        records.length
-          ? store.setItem(own, `{"alive":${alive},"records":[${parts.slice(drop)}]}`)
+        kept
+          ? store.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`)
           : store.removeItem(own);
-      saved = new Set(records.map((r) => r.id));
+      saved = new Set(records.slice(0, kept).map((r) => r.id));
     } catch {
       // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
       // close, under a fresh heartbeat so that no page adopts them while it lives.
@@ -173,7 +177,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     // where the schedule needs them (NaN would skip every wait).
     taken = taken
       .filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body)
-      .map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0 }));
+      .map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0, bytes: undefined }));
     // Under a full quota they may not fit in our key: this page then holds them in memory, and sends them.
     // With `also` (a new key of ours), what this page holds is written to it in any case.
     if (taken.length || also) write(taken.concat(list));

@@ -17,6 +17,7 @@ export async function post(
   body: string,
   companyId: string,
   keepalive: boolean,
+  timeout: number,
 ): Promise<Reply> {
   // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
   // throws when `this` is some other object.
@@ -24,9 +25,9 @@ export async function post(
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const abort = new AbortController();
-    // One 10 s timeout for all of the request, a keepalive one and an error's body included (ky's covers
-    // neither, so it is off): the 15 s lease outlives every request, and a stalled body cannot hang the queue.
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(abort.abort()), 1e4)));
+    // One timeout for all of the request, a keepalive one and an error's body included (ky's covers
+    // neither, so it is off): the lease outlives every request, and a stalled body cannot hang the queue.
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(abort.abort()), timeout)));
     const url = `${options.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
     // keepalive false is a Request's default: ky passes it on unchanged.
     const init = { method: 'POST', headers, body, keepalive, signal: abort.signal };
