@@ -369,3 +369,24 @@ describe('foreign or legacy outbox keys', () => {
     expect(api.hits).toHaveLength(1);
   });
 });
+
+describe('errors in the delivery loop', () => {
+  test('are reported: one console error per kind, the detail in debug, and delivery goes on', async () => {
+    const api = fakeApi((_, i) => (i < 3 ? reply(503) : accepted()));
+    let throws = 3;
+    const random = () => {
+      if (throws-- > 0) throw new Error('random patched by the page');
+      return 0.5;
+    };
+    const { delivery, log, run } = setup({ api, random });
+    delivery.send(event('ada', 'a1'));
+    await run(120_000);
+    expect(api.hits.map(uniqueIds)).toEqual([['a1'], ['a1'], ['a1'], ['a1']]);
+    expect(delivery.pending()).toBe(0);
+    expect(log.error).toHaveBeenCalledTimes(1);
+    expect(log.error.mock.calls[0][0]).toMatch(/failed/);
+    const details = log.debug.mock.calls.filter((call) => call.some((arg) => arg instanceof Error));
+    expect(details).toHaveLength(3);
+    expect(String(details[0].find((arg) => arg instanceof Error))).toMatch(/random patched by the page/);
+  });
+});

@@ -61,6 +61,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let hidden: boolean | undefined;
   let soon: boolean | undefined;
 
+  // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
+  // console error, and every one is detailed for data-debug. Delivery goes on.
+  const reported = new Set<string>();
+  const report = (kind: string) => (error: unknown) => {
+    if (!reported.has(kind)) log.error(`${kind} failed; delivery goes on`);
+    reported.add(kind);
+    log.debug(`${kind} failed:`, error);
+  };
+
   const save = () => {
     const list = outbox.read();
     const id = companyId();
@@ -165,7 +174,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         outbox.write(list);
         await deliver(r, body, size);
       }
-    } catch {}
+    } catch (error) {
+      report('sending')(error);
+    }
     active = undefined;
   };
 
@@ -220,7 +231,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return Promise.all(sends.map((send) => send()));
   };
 
-  const hide = (gone?: boolean) => unload(gone).catch(() => {});
+  const hide = (gone?: boolean) => unload(gone).catch(report('the flush of a page going away'));
 
   // visibilitychange is the document's; the others are the window's. No "storage" listener: subscribing to
   // storage events costs every page load about 0.7 ms in Chromium; a key another page released is adopted at
@@ -250,12 +261,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           });
         }
         wake(0);
-      } catch {}
+      } catch (error) {
+        report('queueing')(error);
+      }
     },
     async flush({ keepalive } = {}) {
       try {
         await (keepalive ? unload() : (save(), (active ||= drain())));
-      } catch {}
+      } catch (error) {
+        report('sending')(error);
+      }
     },
     clear() {
       fresh.length = 0;
@@ -276,7 +291,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // Never unload/beforeunload: they keep pages out of the back/forward cache.
   try {
     listen('addEventListener');
-  } catch {}
+  } catch (error) {
+    report('listening to pagehide')(error);
+  }
   // Resume what earlier page loads left pending.
   wake(0);
   return delivery;
