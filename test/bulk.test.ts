@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { fold } from '../src/delivery/bulk';
 import { fits, maxBytes } from '../src/delivery/size';
-import { toRecord, type Rec } from '../src/delivery/outbox';
+import { toRecord, type Rec } from '../src/delivery/records';
 import { event, profile } from './helpers/fake-api';
 import { expectValidBody } from './helpers/spec';
 import type { OutboundRequest } from '../src/types';

@@ -63,7 +63,7 @@ describe('every record keeps its account', () => {
     delivery.send(event('bob', 'new'));
     await run(60_000);
     expect(api.hits.flatMap(uniqueIds)).toEqual(['new']);
-    expect(log.debug.mock.calls.flat().join(' ')).toMatch(/dropped 2 queued requests with no account/);
+    expect(log.debug.mock.calls.flat().join(' ')).toMatch(/dropped 2 stored requests that name no account/);
     expect(outboxKeys(storage)).toEqual([]);
   });
 });

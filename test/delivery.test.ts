@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { accepted, event, fakeApi, laggedStorages, mapStorage, profile, reply, uniqueIds, type Hit } from './helpers/fake-api';
+import { accepted, event, fakeApi, laggedStorages, mapStorage, profile, reply, settled, uniqueIds, type Hit } from './helpers/fake-api';
 import { crashedPage, OUTBOX, outboxKeys, setup, useDeliveryHarness } from './helpers/delivery';
 
 const key = OUTBOX;
@@ -217,6 +217,7 @@ describe('delivery', () => {
     await vi.advanceTimersByTimeAsync(0); // a1 in flight, by the ordinary path
     delivery.send(event('bob', 'b1'));
     window.dispatchEvent(new Event('pagehide')); // a1 again and b1, by keepalive
+    await settled();
     expect(api.hits.map((h) => [uniqueIds(h)[0], h.keepalive])).toEqual([['a1', false], ['a1', true], ['b1', true]]);
     expect(stored(storage).map((r) => r.lease)).toEqual([Date.now() + 1000, Date.now() + 1000]);
     expect(alive(storage)).toEqual([0]); // released
@@ -242,6 +243,7 @@ describe('delivery', () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(next.api.hits).toHaveLength(0);
     window.dispatchEvent(new Event('pagehide'));
+    await settled();
     expect(next.api.hits.map((h) => [uniqueIds(h)[0], h.keepalive])).toEqual([['b1', true]]);
   });
 
@@ -315,6 +317,7 @@ describe('delivery', () => {
     await page.run();
     window.dispatchEvent(new Event('pagehide'));
     expect(page.api.hits).toHaveLength(1);
+    vi.clearAllTimers(); // the document is gone: its timers never run
     const next = setup({ storage });
     await next.run(1000);
     expect(next.api.hits.flatMap(uniqueIds)).toEqual(['a1', 'b1']);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createOutbox, type Rec } from '../src/delivery/outbox';
+import { createOutbox } from '../src/delivery/outbox';
+import type { Rec } from '../src/delivery/records';
 import { mapStorage, spyLog } from './helpers/fake-api';
 
 const key = '__kla_outbox';
@@ -58,15 +59,16 @@ describe('outbox', () => {
       const storage = mapStorage();
       const gone = createOutbox(spyLog(), storage);
       gone.write([rec(1)]);
-      gone.release(true);
+      gone.release();
       const silent = createOutbox(spyLog(), storage);
       silent.write([rec(2)]);
       storage.setItem(key, JSON.stringify([rec(3)]));
       const outbox = createOutbox(spyLog(), storage);
       outbox.write([rec(4)]);
+      outbox.adoptOrphans();
       expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.3', 't.4']);
       vi.advanceTimersByTime(10_001);
-      outbox.adopt();
+      outbox.adoptOrphans();
       expect(outbox.read().map((r) => r.id)[0]).toBe('t.2');
       expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.2', 't.3', 't.4']);
       expect(storage.length).toBe(1);
@@ -79,7 +81,9 @@ describe('outbox', () => {
     const storage = mapStorage();
     storage.setItem(key, '{not json');
     storage.setItem(`${key}.x`, '{"a":1}');
-    expect(createOutbox(spyLog(), storage).read()).toEqual([]);
+    const outbox = createOutbox(spyLog(), storage);
+    outbox.adoptOrphans();
+    expect(outbox.read()).toEqual([]);
     expect(storage.length).toBe(0);
   });
 
@@ -88,15 +92,17 @@ describe('outbox', () => {
     const outbox = createOutbox(spyLog(), storage);
     outbox.write([rec(1)]);
     const first = own(storage).k;
-    outbox.release(true);
+    outbox.release();
     expect(own(storage).value.alive).toBe(0);
-    outbox.release(false);
+    outbox.resume();
     expect(own(storage).k).not.toBe(first);
     expect(own(storage).value.alive).toBeGreaterThan(0);
     expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
-    outbox.release(true);
-    expect(createOutbox(spyLog(), storage).read().map((r) => r.id)).toEqual(['t.1']);
-    outbox.release(false);
+    outbox.release();
+    const next = createOutbox(spyLog(), storage);
+    next.adoptOrphans();
+    expect(next.read().map((r) => r.id)).toEqual(['t.1']);
+    outbox.resume();
     expect(outbox.read()).toEqual([]);
   });
 

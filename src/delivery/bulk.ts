@@ -1,4 +1,4 @@
-import type { Rec } from './outbox';
+import type { Rec } from './records';
 import { byteSize, maxBytes } from './size';
 
 type Doc = Record<string, any>;

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createDelivery, type Delivery, type DeliveryOptions } from '../../src/delivery/delivery';
 import type { OutboundRequest } from '../../src/types';
-import { createOutbox, toRecord } from '../../src/delivery/outbox';
+import { createOutbox } from '../../src/delivery/outbox';
+import { toRecord } from '../../src/delivery/records';
 import { fakeApi, mapStorage, spyLog } from './fake-api';
 
 export const OUTBOX = '__kla_outbox';
