@@ -69,9 +69,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
   // console error, and every one is detailed for data-debug. Delivery goes on.
   const report = (kind: string) => (error: unknown) => {
-    if (!reported.has(kind)) log.error(`${kind} failed; delivery goes on`);
+    const message = `delivery: ${kind} failed`;
+    if (!reported.has(kind)) log.error(message);
     reported.add(kind);
-    log.debug(`${kind} failed:`, error);
+    log.debug(message, error);
   };
 
   // The outbox kept up (heartbeat, the records of pages gone adopted, this page's new ones folded in): its records.
@@ -81,22 +82,19 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const list = outbox.read();
     const id = companyId();
     let changed = fresh.length > 0;
-    // Records made before the page knew its account are its own (no other page's are adopted without one):
-    // the account it now has is theirs.
-    if (id) {
-      for (const r of fresh) r.companyId ||= id;
-      list.forEach((r, i) => {
-        if (r.companyId) return;
-        list[i] = Object.assign({}, r, { companyId: id });
-        changed = true;
-      });
-    }
     for (const r of fresh.splice(0)) {
       const last = list.length - 1;
       // fold() edits the record: it is replaced by a copy.
       if (fold(list[last], r)) list[last] = Object.assign({}, list[last]);
       else list.push(r);
     }
+    // Records made before the page knew its account are its own (no other page's are adopted without one):
+    // the account it now has is theirs.
+    list.forEach((r, i) => {
+      if (r.companyId || !id) return;
+      list[i] = Object.assign({}, r, { companyId: id });
+      changed = true;
+    });
     if (changed) outbox.write(list);
     // While records wait, a tick every 3 s at least: it refreshes the outbox's heartbeat.
     if (list.length) wake(3e3);
@@ -178,7 +176,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         await deliver(r, body, size, false);
       }
     } catch (error) {
-      report('sending')(error);
+      report('send')(error);
     }
     active = undefined;
   };
@@ -210,7 +208,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   const hide = (gone: boolean) => {
-    unload(gone).catch(report('the flush of a page going away'));
+    unload(gone).catch(report('unload'));
   };
 
   // visibilitychange is the document's; the others are the window's. No "storage" listener: subscribing to
@@ -256,11 +254,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
               if (leaving) hide(true);
               else save();
             })
-            .catch(report('queueing'));
+            .catch(report('queue'));
         }
         wake(0);
       } catch (error) {
-        report('queueing')(error);
+        report('queue')(error);
       }
     },
     async flush({ keepalive } = {}) {
@@ -273,7 +271,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         active ||= drain();
         await active;
       } catch (error) {
-        report('sending')(error);
+        report('send')(error);
       }
     },
     clear() {
@@ -296,7 +294,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   try {
     listen('addEventListener');
   } catch (error) {
-    report('listening to pagehide')(error);
+    report('listen')(error);
   }
   // Resume what earlier page loads left pending once the page is idle: storage need not be read while it
   // loads. A send looks at once.

@@ -148,7 +148,6 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const adopt = (also?: string) => {
     const now = Date.now();
     let taken: Rec[] = [];
-    let unowned = 0;
     scanned = now;
     try {
       for (const k of keys()) {
@@ -156,16 +155,13 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         const alive = /^{"alive":(\d+)/.exec(value || '');
         // Silent for 10 s, or "alive" further ahead: written before the clock was set back.
         if (value && (k == also || !alive || Math.abs(now - +alive[1]) > 1e4)) {
-          const found = recordsIn(value, k == also);
-          taken = taken.concat(found.records);
-          unowned += found.unowned;
+          taken = taken.concat(recordsIn(value, k == also, log));
           store!.removeItem(k);
         }
       }
     } catch {
       // Storage failing midway: what was taken is kept; the rest waits for the next look.
     }
-    if (unowned) log.debug(`dropped ${unowned} stored requests that name no account`);
     // Under a full quota they may not fit in our key: this page then holds them in memory, and sends them.
     // With `also` (a new key of ours), what this page holds is written to it in any case.
     if (taken.length || also) write(taken.concat(list));

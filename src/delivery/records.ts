@@ -1,5 +1,5 @@
 import { parseJson } from './storage';
-import type { Endpoint, OutboundRequest } from '../types';
+import type { Endpoint, Logger, OutboundRequest } from '../types';
 
 /** One request waiting in the outbox. */
 export interface Rec {
@@ -43,15 +43,15 @@ export const toRecord = (id: string, request: OutboundRequest, apiBase: string, 
  * format, a foreign or tampered value): no record without an id, an endpoint and a body, and numbers where the
  * schedule needs them (NaN would skip every wait). A record must go to the account it was made for: those that
  * name none (the earlier format, or a page that closed before it knew its account) could reach another store
- * sharing the origin, so they are left out and counted, unless the key was `ours`.
+ * sharing the origin, so they are left out, with a debug line, unless the key was `ours`.
  */
-export function recordsIn(value: string, ours: boolean): { records: Rec[]; unowned: number } {
+export function recordsIn(value: string, ours: boolean, log: Logger): Rec[] {
   const parsed = parseJson(value);
   const found: Rec[] = [].concat((Array.isArray(parsed) ? parsed : (parsed || {}).records) || []);
   const wellFormed = found.filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body);
-  const records = wellFormed
-    .filter((r) => ours || (typeof r.companyId == 'string' && typeof r.apiBase == 'string'))
-    // A bulk's size is measured again: a stored one may be anything.
-    .map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0, bytes: undefined }));
-  return { records, unowned: wellFormed.length - records.length };
+  const records = wellFormed.filter((r) => ours || (typeof r.companyId == 'string' && typeof r.apiBase == 'string'));
+  const unowned = wellFormed.length - records.length;
+  if (unowned) log.debug(`dropped ${unowned} stored request(s) of no account`);
+  // A bulk's size is measured again: a stored one may be anything.
+  return records.map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0, bytes: undefined }));
 }
