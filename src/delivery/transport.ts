@@ -32,8 +32,9 @@ export async function post(
   const end = Date.now() + timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const response = await ky.post(`${target.apiBase}/client/${endpoint}`, {
-      searchParams: { company_id: companyId },
+    // company_id in the URL, not ky's searchParams: for those, ky 0.28.7 rebuilds the Request from itself, which
+    // makes the body a stream, and browsers refuse a keepalive request with a stream body.
+    const response = await ky.post(`${target.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`, {
       headers,
       // Text, not ky's json option: that sends content-type application/json, and JSON:API has its own.
       body,
