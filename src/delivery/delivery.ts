@@ -1,11 +1,11 @@
-import { maxTries } from './backoff';
+import { settle } from './answer';
 import { fold } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
 import { randomName, toRecord, type Rec } from './records';
-import { retryAt, waitFor } from './schedule';
+import { waitFor } from './schedule';
 import { byteSize, leaseFor, timeoutFor } from './size';
-import { post, type Reply } from './transport';
+import { post } from './transport';
 import { planKeepalive } from './unload';
 import type { Logger, OutboundRequest } from '../types';
 
@@ -109,30 +109,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // How long `r` must still wait: for the answer to a try in flight here, or as the schedule says.
   const wait = (r: Rec, now: number) => (inFlight.has(r.id) ? Infinity : waitFor(r, now, pacer));
 
-  // What the answer to a try of `r` means for its record: gone when answered 2xx or refused for good, else
-  // tried again later.
-  const settle = (r: Rec, [status, after, errors]: Reply) => {
-    const list = outbox.read();
-    const i = list.findIndex((x) => x.id == r.id);
-    const rec = list[i];
-    const ok = status > 199 && status < 300;
-    // Gone (cleared, capped, adopted by another page), or a failure of a try since superseded.
-    if (!rec || (!ok && rec.lease != r.lease)) return;
-    const retry = !status || status == 429 || status > 499;
-    const tries = rec.tries + 1;
-    if (ok || !retry || tries >= maxTries) {
-      list.splice(i, 1);
-      if (!ok) {
-        const why = retry ? ` after ${maxTries} tries` : '';
-        const where = retry ? '' : (errors || []).map((e) => ` ${e.detail} at ${(e.source || {}).pointer}`).join(';');
-        log.error(`dropped ${r.endpoint} request${why}: ${status || 'network error'}${where}`);
-      }
-    } else {
-      list[i] = Object.assign({}, rec, { tries, at: retryAt(tries, after, Date.now(), random), lease: undefined });
-    }
-    outbox.write(list);
-  };
-
   // Under the record's own account and API base, whichever page made it.
   const deliver = async (r: Rec, body: string, size: number, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
@@ -144,7 +120,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       keepaliveBytes -= size;
       wake(0);
     }
-    settle(r, reply);
+    settle(outbox, log, random, r, reply);
   };
 
   // Sends the head of the queue, leased to this page, one request at a time, until it must wait.
