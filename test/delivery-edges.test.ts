@@ -1,7 +1,8 @@
 // Delivery at the edges: a page dying or hidden, requests that hang, clocks set back, a full or foreign storage.
 import { describe, expect, test, vi } from 'vitest';
-import { createOutbox, type Rec } from '../src/delivery/outbox';
-import { accepted, event, fakeApi, mapStorage, profile, reply, spyLog, uniqueIds } from './helpers/fake-api';
+import { createOutbox } from '../src/delivery/outbox';
+import type { Rec } from '../src/delivery/records';
+import { accepted, event, fakeApi, isKeepalive, mapStorage, profile, reply, settled, spyLog, uniqueIds } from './helpers/fake-api';
 import { crashedPage, OUTBOX, outboxKeys, setup, useDeliveryHarness } from './helpers/delivery';
 
 const key = OUTBOX;
@@ -32,6 +33,8 @@ const rec = (n: number): Rec => ({
   endpoint: 'profiles',
   body: { data: { type: 'profile', attributes: { email: `v${n}@example.com` } } },
   key: `v${n}`,
+  companyId: 'AbC123',
+  apiBase: 'https://a.klaviyo.com',
   tries: 0,
   at: 0,
 });
@@ -42,10 +45,10 @@ function abortable(ms: number) {
   const spans: { keepalive: boolean; start: number; end?: number }[] = [];
   const fetch = (input: RequestInfo | URL, init?: RequestInit) =>
     new Promise<Response>((resolve, reject) => {
-      const span = { keepalive: init?.keepalive === true, start: Date.now(), end: undefined as number | undefined };
+      const span = { keepalive: isKeepalive(input, init), start: Date.now(), end: undefined as number | undefined };
       spans.push(span);
       const end = (settle: () => void) => span.end ?? ((span.end = Date.now()), settle());
-      (init?.signal || (input instanceof Request ? input.signal : undefined))?.addEventListener('abort', () =>
+      (init?.signal || (input as Request).signal)?.addEventListener('abort', () =>
         end(() => reject(new DOMException('aborted', 'AbortError'))),
       );
       setTimeout(() => end(() => resolve(accepted())), ms);
@@ -62,12 +65,15 @@ describe('the page going away', () => {
   test('on pagehide, a request still in flight the ordinary way goes again by keepalive: it dies with the document', async () => {
     const page = setup({ api: fakeApi(() => 'hang') });
     page.delivery.send(event('ada', 'a1'));
-    await vi.advanceTimersByTimeAsync(0); // sent the ordinary way; no answer yet
+    await vi.advanceTimersByTimeAsync(0);
+    await settled(); // sent the ordinary way; no answer yet
     expect(page.api.hits.map((h) => [uniqueIds(h), h.keepalive])).toEqual([[['a1'], false]]);
     window.dispatchEvent(new Event('pagehide'));
+    await settled();
     expect(page.api.hits.map((h) => [uniqueIds(h), h.keepalive])).toEqual([[['a1'], false], [['a1'], true]]);
     // A keepalive request in flight is not sent a third time by a second pagehide.
     window.dispatchEvent(new Event('pagehide'));
+    await settled();
     expect(page.api.hits).toHaveLength(2);
   });
 
@@ -77,7 +83,7 @@ describe('the page going away', () => {
     page.delivery.send(event('ada', 'a1'));
     window.addEventListener('pagehide', () => (page.delivery.send(event('bob', 'b1')), page.delivery.send(event('bob', 'b2'))), { once: true });
     window.dispatchEvent(new Event('pagehide'));
-    await Promise.resolve(); // the end of the task: the event's listeners have all run
+    await settled(); // the end of the task: the event's listeners have all run
     // b1 and b2, of one visitor and tracked in one task, go as one bulk request.
     expect(page.api.hits.map((h) => [uniqueIds(h), h.keepalive])).toEqual([[['a1'], true], [['b1', 'b2'], true]]);
     expect(stored(storage).map((r) => r.endpoint)).toEqual(['events', 'event-bulk-create']);
@@ -203,13 +209,16 @@ describe('a clock set back', () => {
     const storage = mapStorage();
     const live = createOutbox(spyLog(), storage);
     live.write([rec(1)]);
-    live.read();
+    live.adoptOrphans();
     const gone = createOutbox(spyLog(), storage);
     gone.write([rec(2)]);
-    gone.release(true);
+    gone.release();
     vi.setSystemTime(Date.now() - day);
+    live.adoptOrphans();
     expect(ids(live.read()).sort()).toEqual(['t.1', 't.2']);
-    expect(createOutbox(spyLog(), storage).read()).toEqual([]);
+    const next = createOutbox(spyLog(), storage);
+    next.adoptOrphans();
+    expect(next.read()).toEqual([]);
     expect(ids(live.read()).sort()).toEqual(['t.1', 't.2']);
   });
 });
@@ -257,12 +266,15 @@ describe('a full storage', () => {
     outbox.write([rec(1), rec(2)]);
     for (let i = 0; i < 5; i++) {
       vi.advanceTimersByTime(3000);
-      expect(ids(outbox.read())).toEqual(['t.1', 't.2']); // heartbeats, failing
+      outbox.heartbeat(); // failing
+      expect(ids(outbox.read())).toEqual(['t.1', 't.2']);
     }
     expect(value(storage, own)).toEqual({ alive: Date.now(), records: [rec(1)] });
-    expect(ids(createOutbox(spyLog(), storage).read())).toEqual([]); // not adopted: alive
-    outbox.release(true);
-    outbox.release(false); // back from the bfcache: memory holds more than the key
+    const other = createOutbox(spyLog(), storage);
+    other.adoptOrphans();
+    expect(ids(other.read())).toEqual([]); // not adopted: alive
+    outbox.release();
+    outbox.resume(); // back from the bfcache: memory holds more than the key
     expect(ids(outbox.read())).toEqual(['t.1', 't.2']);
     room = Infinity;
     outbox.write(outbox.read().concat(rec(3)));
@@ -296,10 +308,11 @@ describe('a full storage, shared by pages', () => {
     a.write([rec(1)]);
     quota.cap = quota.total();
     a.write([rec(1), rec(2)]); // refused: t.2 is in memory only
-    a.release(true);
+    a.release();
     const b = createOutbox(spyLog(), quota.storage);
+    b.adoptOrphans();
     expect(ids(b.read())).toEqual(['t.1']);
-    a.release(false);
+    a.resume();
     expect(ids(a.read())).toEqual(['t.2']);
   });
 
@@ -311,14 +324,15 @@ describe('a full storage, shared by pages', () => {
     a.write([rec(1), rec(2)]);
     vi.advanceTimersByTime(11_000);
     const b = createOutbox(spyLog(), quota.storage);
+    b.adoptOrphans();
     expect(ids(b.read())).toEqual(['t.1']);
     expect(ids(a.read())).toEqual(['t.2']);
   });
 
   test('a profile left in a released key under a full quota is sent once, by one of the two pages', async () => {
     const quota = quotaStorage();
-    let id: string | undefined;
-    const a = setup({ storage: quota.storage, companyId: () => id });
+    // Offline at first: ada fails once and waits its backoff.
+    const a = setup({ storage: quota.storage, api: fakeApi((_, i) => (i == 0 ? 'network' : accepted())) });
     a.delivery.send(profile('ada'));
     await a.run();
     quota.cap = quota.total();
@@ -328,10 +342,10 @@ describe('a full storage, shared by pages', () => {
     const b = setup({ storage: quota.storage });
     await b.run(1000);
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
-    id = 'AbC123';
     await a.run(1000);
     await b.run(1000);
-    const emails = [...a.api.hits, ...b.api.hits].map((h) => h.body.data.attributes.email);
+    expect(a.api.hits[0].body.data.attributes.email).toBe('ada@example.com'); // the failed try
+    const emails = [...a.api.hits.slice(1), ...b.api.hits].map((h) => h.body.data.attributes.email);
     expect(emails.sort()).toEqual(['ada@example.com', 'bob@example.com']);
   });
 });
@@ -339,16 +353,17 @@ describe('a full storage, shared by pages', () => {
 describe('foreign or legacy outbox keys', () => {
   test('malformed records are not adopted, and do not cost the well-formed ones adopted with them', async () => {
     const storage = mapStorage();
-    const first = setup({ storage, companyId: () => undefined });
+    let id: string | undefined;
+    const first = setup({ storage, companyId: () => id });
     first.delivery.send(event('ada', 'a1'));
     await first.run();
     window.dispatchEvent(new Event('pagehide'));
+    id = 'AbC123'; // known by the time it stops: its record is stamped with it
     first.delivery.stop();
     storage.setItem(key, '[null]');
     storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [5, 'x', { id: 1, endpoint: 'events', body: {} }, { id: 'y', endpoint: 'events' }] }));
     storage.setItem(`${key}.z`, '{"alive":0,"records":7}');
     const next = setup({ storage });
-    expect(next.delivery.pending()).toBe(1);
     await next.run(60_000);
     expect(next.api.hits.flatMap(uniqueIds)).toEqual(['a1']);
     expect(keys(storage)).toEqual([]);
@@ -357,11 +372,32 @@ describe('foreign or legacy outbox keys', () => {
   test('a record without tries or at is retried on the backoff schedule, not at once and without end', async () => {
     const storage = mapStorage();
     const body = { data: { type: 'profile', attributes: { email: 'x@example.com' } } };
-    storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [{ id: 'y', endpoint: 'profiles', key: 'k', body }] }));
+    storage.setItem(`${key}.x`, JSON.stringify({ alive: 0, records: [{ id: 'y', endpoint: 'profiles', key: 'k', companyId: 'AbC123', apiBase: 'https://a.klaviyo.com', body }] }));
     const api = fakeApi(() => reply(503));
     // Past 20 requests the company id goes, so that a storm ends.
     const { run } = setup({ storage, api, companyId: () => (api.hits.length < 20 ? 'AbC123' : undefined) });
     await run(0);
     expect(api.hits).toHaveLength(1);
+  });
+});
+
+describe('errors in the delivery loop', () => {
+  test('are reported: one console error per kind, the detail in debug, and delivery goes on', async () => {
+    const api = fakeApi((_, i) => (i < 3 ? reply(503) : accepted()));
+    let throws = 3;
+    const random = () => {
+      if (throws-- > 0) throw new Error('random patched by the page');
+      return 0.5;
+    };
+    const { delivery, log, run } = setup({ api, random });
+    delivery.send(event('ada', 'a1'));
+    await run(120_000);
+    expect(api.hits.map(uniqueIds)).toEqual([['a1'], ['a1'], ['a1'], ['a1']]);
+    expect(delivery.pending()).toBe(0);
+    expect(log.error).toHaveBeenCalledTimes(1);
+    expect(log.error.mock.calls[0][0]).toMatch(/failed/);
+    const details = log.debug.mock.calls.filter((call) => call.some((arg) => arg instanceof Error));
+    expect(details).toHaveLength(3);
+    expect(String(details[0].find((arg) => arg instanceof Error))).toMatch(/random patched by the page/);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createOutbox, type Rec } from '../src/delivery/outbox';
+import { createOutbox } from '../src/delivery/outbox';
+import type { Rec } from '../src/delivery/records';
 import { mapStorage, spyLog } from './helpers/fake-api';
 
 const key = '__kla_outbox';
@@ -14,6 +15,8 @@ const rec = (n: number, properties: Record<string, unknown> = {}): Rec => ({
   endpoint: 'profiles',
   body: { data: { type: 'profile', attributes: { email: `v${n}@example.com`, properties } } },
   key: `v${n}`,
+  companyId: 'AbC123',
+  apiBase: 'https://a.klaviyo.com',
   tries: 0,
   at: 0,
 });
@@ -56,15 +59,16 @@ describe('outbox', () => {
       const storage = mapStorage();
       const gone = createOutbox(spyLog(), storage);
       gone.write([rec(1)]);
-      gone.release(true);
+      gone.release();
       const silent = createOutbox(spyLog(), storage);
       silent.write([rec(2)]);
       storage.setItem(key, JSON.stringify([rec(3)]));
       const outbox = createOutbox(spyLog(), storage);
       outbox.write([rec(4)]);
+      outbox.adoptOrphans();
       expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.3', 't.4']);
       vi.advanceTimersByTime(10_001);
-      outbox.adopt();
+      outbox.adoptOrphans();
       expect(outbox.read().map((r) => r.id)[0]).toBe('t.2');
       expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.2', 't.3', 't.4']);
       expect(storage.length).toBe(1);
@@ -77,7 +81,9 @@ describe('outbox', () => {
     const storage = mapStorage();
     storage.setItem(key, '{not json');
     storage.setItem(`${key}.x`, '{"a":1}');
-    expect(createOutbox(spyLog(), storage).read()).toEqual([]);
+    const outbox = createOutbox(spyLog(), storage);
+    outbox.adoptOrphans();
+    expect(outbox.read()).toEqual([]);
     expect(storage.length).toBe(0);
   });
 
@@ -86,15 +92,17 @@ describe('outbox', () => {
     const outbox = createOutbox(spyLog(), storage);
     outbox.write([rec(1)]);
     const first = own(storage).k;
-    outbox.release(true);
+    outbox.release();
     expect(own(storage).value.alive).toBe(0);
-    outbox.release(false);
+    outbox.resume();
     expect(own(storage).k).not.toBe(first);
     expect(own(storage).value.alive).toBeGreaterThan(0);
     expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
-    outbox.release(true);
-    expect(createOutbox(spyLog(), storage).read().map((r) => r.id)).toEqual(['t.1']);
-    outbox.release(false);
+    outbox.release();
+    const next = createOutbox(spyLog(), storage);
+    next.adoptOrphans();
+    expect(next.read().map((r) => r.id)).toEqual(['t.1']);
+    outbox.resume();
     expect(outbox.read()).toEqual([]);
   });
 
@@ -117,18 +125,19 @@ describe('outbox', () => {
     expect(log.error.mock.calls[0][0]).toMatch(/outbox full: dropped the 3 oldest/);
   });
 
-  test('keeps about 4 M characters at most, dropping the oldest with an error', () => {
+  test('stores the head of the queue up to 4 M characters; the rest waits in memory, none dropped', () => {
     const log = spyLog();
     const storage = mapStorage();
     const outbox = createOutbox(log, storage);
     const big = { note: 'x'.repeat(40_000) };
     outbox.write(Array.from({ length: 120 }, (_, i) => rec(i, big)));
+    const stored = JSON.parse(storage.getItem(own(storage).k)!).records;
     expect(storage.getItem(own(storage).k)!.length).toBeLessThanOrEqual(4e6 + 40);
-    const list = outbox.read();
-    expect(list.length).toBeGreaterThan(90);
-    expect(list.length).toBeLessThan(120);
-    expect(list.at(-1)!.id).toBe('t.119');
-    expect(log.error).toHaveBeenCalledTimes(1);
+    expect(stored.length).toBeGreaterThan(90);
+    expect(stored.length).toBeLessThan(120);
+    expect(stored[0].id).toBe('t.0');
+    expect(outbox.read()).toHaveLength(120);
+    expect(log.error).not.toHaveBeenCalled();
   });
 
   test('uses localStorage by default', () => {
@@ -223,7 +232,7 @@ test('a storage that starts throwing keeps what was already read, in memory', ()
     },
   } as unknown as Storage;
   const outbox = createOutbox({ debug() {}, warn() {}, error() {} }, storage);
-  outbox.write([{ id: 'a', endpoint: 'events', body: { data: {} }, key: 'k', tries: 0, at: 0 }]);
+  outbox.write([{ id: 'a', endpoint: 'events', body: { data: {} }, key: 'k', companyId: 'AbC123', apiBase: 'https://a.klaviyo.com', tries: 0, at: 0 }]);
   broken = true;
   expect(outbox.read().map((r) => r.id)).toEqual(['a']);
   expect(outbox.read().map((r) => r.id)).toEqual(['a']);

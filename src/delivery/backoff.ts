@@ -12,5 +12,5 @@ export const backoff = (tries: number, random: () => number): number => random()
 export function retryAfter(value: string | null | undefined, now: number): number | undefined {
   if (!value) return;
   const ms = isNaN(+value) ? Date.parse(value) - now : +value * 1e3;
-  if (ms == ms) return Math.max(0, ms);
+  if (!isNaN(ms)) return Math.max(0, ms);
 }

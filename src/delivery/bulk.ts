@@ -1,4 +1,5 @@
-import type { Rec } from './outbox';
+import type { Rec } from './records';
+import { byteSize, maxBytes } from './size';
 
 type Doc = Record<string, any>;
 
@@ -13,22 +14,30 @@ const entry = (r: Rec): Doc => {
 
 /**
  * Appends event `next` to `last` (an event or a bulk about the same visitor, not yet tried), making `last`
- * an event-bulk-create request, of at most 1,000 events. False when they cannot share one request.
+ * an event-bulk-create request, of at most 1,000 events and maxBytes. False when they cannot share one request.
  */
 export function fold(last: Rec | undefined, next: Rec): boolean {
   // A repeated unique_id fails the whole bulk, and an event without one is deduplicated by its second:
   // only events with distinct unique_ids go together.
   if (!last || last.lease || last.tries || last.key != next.key || next.endpoint != 'events' || !next.uid) return false;
+  // Never one request for two accounts.
+  if (last.companyId != next.companyId || last.apiBase != next.apiBase) return false;
   const bulk = 'event-bulk-create';
   const single = last.endpoint != bulk;
   const events: Doc[] = !single ? attributes(last).events.data : last.endpoint == 'events' && last.uid ? [entry(last)] : [];
   if (!events.length || events.length >= 1e3 || events.some((e) => e.attributes.unique_id == next.uid)) return false;
+  const body = single ? { data: { type: bulk, attributes: { profile: attributes(last).profile, events: { data: events } } } } : last.body;
+  const added = entry(next);
+  // Under maxBytes with one more event (and a comma): a bulk's size is kept in `bytes`, so that it is measured once.
+  const bytes = (!single && last.bytes ? last.bytes : byteSize(JSON.stringify(body))) + byteSize(JSON.stringify(added)) + 1;
+  if (bytes > maxBytes) return false;
   // Still a single event: it becomes the bulk's first.
   if (single) {
     last.endpoint = bulk;
-    last.body = { data: { type: bulk, attributes: { profile: attributes(last).profile, events: { data: events } } } };
+    last.body = body;
     delete last.uid;
   }
-  events.push(entry(next));
+  events.push(added);
+  last.bytes = bytes;
   return true;
 }

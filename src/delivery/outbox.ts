@@ -1,34 +1,22 @@
-import { parseJson } from './storage';
-import type { Endpoint, Logger, OutboundRequest } from '../types';
-
-/** One request waiting in the outbox. */
-export interface Rec {
-  id: string;
-  endpoint: Endpoint;
-  body: OutboundRequest['body'];
-  /** The visitor's profileKey: what may be bulked together. */
-  key: string;
-  /** unique_id of a single event. */
-  uid?: string;
-  tries: number;
-  /** Not before this time (ms). */
-  at: number;
-  /** Sent, and awaiting its answer until this time (ms): meanwhile it is not sent again. */
-  lease?: number;
-}
+import { randomName, recordsIn, type Rec } from './records';
+import type { Logger } from '../types';
 
 export interface Outbox {
   /**
-   * This page's records (held in memory, written through to its own key), after adopting those of pages
-   * gone. Edit the list, then `write` it; records are never edited but replaced, so unchanged ones keep
+   * This page's records, held in memory and written through to its own key, less those another tab took
+   * meanwhile. Edit the list, then `write` it; records are never edited but replaced, so unchanged ones keep
    * their cached serialization.
    */
   read(): Rec[];
   write(list: Rec[]): void;
-  /** Takes over the well-formed records of pages gone (released, or silent for 10 s). */
-  adopt(): void;
-  /** true: the page is going away, its key is for the next page to adopt. false: it came back (bfcache). */
-  release(gone: boolean): void;
+  /** While records wait: keeps our key fresh, so that other pages leave it alone (they adopt keys silent 10 s). */
+  heartbeat(): void;
+  /** Takes over the well-formed records of pages gone (released, or silent for 10 s); looks at most every 5 s. */
+  adoptOrphans(): void;
+  /** The page is going away: its key is marked for the next page to adopt. */
+  release(): void;
+  /** The page is back (from the bfcache): what it still holds moves to a new key. */
+  resume(): void;
   /** Drops every page's records: the visitor opted out on this device. */
   clear(): void;
 }
@@ -38,57 +26,61 @@ export interface Outbox {
 // whatever the last writer had not seen. Another page's key is only ever removed after its records were
 // copied (adopted), and only once its owner is gone. The legacy shared key `__kla_outbox` is adopted too.
 const prefix = '__kla_outbox';
-
-/** A random base-36 name: a page's key, a tab's record ids. */
-export const randomName = () => Math.random().toString(36).slice(2);
-
-/** A request as the outbox keeps it, not tried yet. */
-export const toRecord = (id: string, request: OutboundRequest): Rec => ({
-  id,
-  endpoint: request.endpoint,
-  body: request.body,
-  key: request.profileKey,
-  uid: request.uniqueId,
-  tries: 0,
-  at: 0,
-});
+// What our key may hold: 10,000 events from one busy page come to 2–3 M characters; Chromium gives an origin
+// about 5.2 M.
+const storedChars = 4e6;
 
 // storage: undefined = localStorage when it works, null = memory.
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const name = () => `${prefix}.${randomName()}`;
   let own = name();
+  // Storage is opened on first use: a page load that queues nothing need not read it.
+  let opened = false;
   // null: in memory (asked for, or storage unusable), where `list` is all there is.
   let store: Storage | null | undefined;
   // What our key holds, as last written (nothing when empty: no key), and when.
   let list: Rec[] = [];
   let wrote = 0;
-  let gone = false;
+  let released = false;
   let scanned = 0;
   // The ids of the records our key holds, as last written: what a page that adopts the key takes over. After a
-  // failed write (a full quota), `list` holds more: those stay ours whatever becomes of the key.
+  // failed write (a full quota), or past storedChars, `list` holds more: those stay ours whatever becomes of the key.
   let saved = new Set<string>();
   let failed = 0;
   const json = new WeakMap<Rec, string>();
 
   // Said once, whatever the cause.
-  const unusable = () => failed++ || log.debug('localStorage unavailable: requests kept in memory');
+  const unusable = () => {
+    if (!failed) log.debug('localStorage unavailable: requests kept in memory');
+    failed++;
+  };
   // Private mode, a disabled or throwing localStorage: keep going in memory.
   const fallBack = () => {
     unusable();
     try {
       store!.removeItem(own);
-    } catch {}
+    } catch {
+      // The storage that failed may fail again: memory it is.
+    }
     store = null;
   };
-  try {
-    store = storage === undefined ? window.localStorage || undefined : storage;
-  } catch {}
-  if (store === undefined) fallBack();
+  const open = () => {
+    if (opened) return;
+    opened = true;
+    try {
+      store = storage === undefined ? window.localStorage || undefined : storage;
+    } catch {
+      // A throwing getter (sandboxed frames, blocked cookies): no storage.
+    }
+    if (store === undefined) fallBack();
+  };
 
   const serialize = (r: Rec) => {
     let text = json.get(r);
+    if (text) return text;
     try {
-      if (!text) json.set(r, (text = JSON.stringify(r)));
+      text = JSON.stringify(r);
+      json.set(r, text);
     } catch {
       // A cyclic or BigInt body would otherwise jam every later write.
       log.error(`dropped ${Object(r).endpoint} request: its body cannot be serialized`);
@@ -97,28 +89,34 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   };
 
   const write = (records: Rec[]) => {
-    for (let i = records.length; i--; ) if (!serialize(records[i])) records.splice(i, 1);
-    const parts = records.map(serialize) as string[];
-    // At most 500 records and 4 M characters: 10,000 events from one busy page come to 2–3 M characters;
-    // Chromium gives an origin about 5.2 M.
-    let size = parts.join().length + 1;
-    let drop = 0;
-    while (parts.length - drop > 500 || size > 4e6) size -= parts[drop++].length + 1;
+    open();
+    for (let i = records.length - 1; i >= 0; i--) {
+      if (!serialize(records[i])) records.splice(i, 1);
+    }
+    const drop = Math.max(0, records.length - 500);
     if (drop) {
       records.splice(0, drop);
       // Always printed: the store owner is losing data and must see it.
       log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
+    const parts = records.map(serialize) as string[];
+    // Stored: the head of the queue, up to storedChars. The rest waits in memory, sent by this page: no record
+    // is dropped for its size.
+    let kept = 0;
+    let size = 1;
+    while (kept < parts.length) {
+      size += parts[kept].length + 1;
+      if (size > storedChars) break;
+      kept++;
+    }
     wrote = Date.now();
     list = records;
-    const alive = gone ? 0 : wrote;
+    const alive = released ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
-      if (store)
-        records.length
-          ? store.setItem(own, `{"alive":${alive},"records":[${parts.slice(drop)}]}`)
-          : store.removeItem(own);
-      saved = new Set(records.map((r) => r.id));
+      if (store && kept) store.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`);
+      else if (store) store.removeItem(own);
+      saved = new Set(records.slice(0, kept).map((r) => r.id));
     } catch {
       // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
       // close, under a fresh heartbeat so that no page adopts them while it lives.
@@ -126,7 +124,9 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       try {
         const old = store!.getItem(own);
         if (old) store!.setItem(own, old.replace(/\d+/, `${alive}`));
-      } catch {}
+      } catch {
+        // Then the key ages, and is adopted once silent 10 s: its records are sent either way.
+      }
     }
   };
 
@@ -134,8 +134,13 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const keys = () => {
     const found: string[] = [];
     try {
-      for (let i = store!.length, k; i--; ) if ((k = store!.key(i)) && k.startsWith(prefix)) found.push(k);
-    } catch {}
+      for (let i = store!.length - 1; i >= 0; i--) {
+        const k = store!.key(i);
+        if (k && k.startsWith(prefix)) found.push(k);
+      }
+    } catch {
+      // No storage, or it failed: no keys.
+    }
     return found;
   };
 
@@ -146,69 +151,84 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     scanned = now;
     try {
       for (const k of keys()) {
-        const value = k != own && store!.getItem(k);
+        const value = k == own ? null : store!.getItem(k);
         const alive = /^{"alive":(\d+)/.exec(value || '');
         // Silent for 10 s, or "alive" further ahead: written before the clock was set back.
         if (value && (k == also || !alive || Math.abs(now - +alive[1]) > 1e4)) {
-          const parsed = parseJson(value);
-          taken = taken.concat(Array.isArray(parsed) ? parsed : (parsed || {}).records);
+          taken = taken.concat(recordsIn(value, k == also, log));
           store!.removeItem(k);
         }
       }
-    } catch {}
-    // A legacy or foreign key may hold anything: no record without an id, an endpoint and a body, and numbers
-    // where the schedule needs them (NaN would skip every wait).
-    taken = taken
-      .filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body)
-      .map((r) => Object.assign({}, r, { tries: +r.tries || 0, at: +r.at || 0 }));
+    } catch {
+      // Storage failing midway: what was taken is kept; the rest waits for the next look.
+    }
     // Under a full quota they may not fit in our key: this page then holds them in memory, and sends them.
     // With `also` (a new key of ours), what this page holds is written to it in any case.
     if (taken.length || also) write(taken.concat(list));
   };
 
-  const release = (on: boolean) => {
+  // Our records under a new key, with what is left of the old one, if anything (what another page adopted
+  // meanwhile is its to send now), then what the old key never held.
+  const rekey = () => {
     const old = own;
-    gone = on;
-    // Released: the key stays, marked for the next page to adopt. In memory, there is no key to move.
-    if (on || !store) return write(list);
-    // Back from the bfcache, or awake again: under a new key, with what is left of the old one, if anything
-    // (what another page adopted meanwhile is its to send now), then what the old key never held.
     own = name();
     list = list.filter((r) => !saved.has(r.id));
     saved = new Set();
     adopt(old);
   };
 
+  // Our key removed: another tab cleared the outbox (opt-out), or adopted it while we were silent.
+  const sync = () => {
+    open();
+    try {
+      if (store && list.length && store.getItem(own) == null) {
+        list = list.filter((r) => !saved.has(r.id));
+        saved = new Set();
+      }
+    } catch {
+      fallBack();
+    }
+  };
+
   return {
     read() {
-      const now = Date.now();
-      // Also when the clock was set back.
-      const since = Math.abs(now - wrote);
-      try {
-        // Our key removed: another tab cleared the outbox (opt-out), or adopted it while we were silent.
-        if (store && list.length && store.getItem(own) == null) {
-          list = list.filter((r) => !saved.has(r.id));
-          saved = new Set();
-        }
-      } catch {
-        fallBack();
-      }
-      if (!gone && list.length) {
-        // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours are moved to a new one.
-        // Else the heartbeat: other pages leave a key alone while it is fresher than 10 s.
-        since > 8e3 ? release(false) : since > 2e3 && write(list);
-      }
-      if (Math.abs(now - scanned) >= 5e3) adopt();
+      sync();
       return list;
     },
     write,
-    adopt,
-    release,
+    heartbeat() {
+      sync();
+      if (released || !list.length) return;
+      // Also when the clock was set back.
+      const since = Math.abs(Date.now() - wrote);
+      // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours move to a new one.
+      if (since > 8e3) rekey();
+      else if (since > 2e3) write(list);
+    },
+    adoptOrphans() {
+      open();
+      if (Math.abs(Date.now() - scanned) >= 5e3) adopt();
+    },
+    release() {
+      open();
+      released = true;
+      write(list);
+    },
+    resume() {
+      open();
+      released = false;
+      // In memory, there is no key to move.
+      if (store) rekey();
+      else write(list);
+    },
     clear() {
+      open();
       for (const k of keys()) {
         try {
           store!.removeItem(k);
-        } catch {}
+        } catch {
+          // Gone with the storage: nothing left to clear there.
+        }
       }
       list = [];
     },

@@ -11,44 +11,57 @@ export type Reply = [status: number, retryAfter?: string | null, errors?: ApiErr
 
 const headers = { revision: '2026-07-15', 'content-type': 'application/vnd.api+json' };
 
+/** Where a record goes: its own API base; `fetch` replaces the page's (tests, server-side rendering). */
+export interface Target {
+  apiBase: string;
+  fetch?: typeof fetch;
+}
+
+/** One try of one request, ordinary or keepalive, through ky. Never throws: a failure is status 0. */
 export async function post(
-  options: { apiBase: string; fetch?: typeof fetch },
+  target: Target,
   endpoint: Endpoint,
   body: string,
   companyId: string,
   keepalive: boolean,
+  timeout: number,
 ): Promise<Reply> {
   // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
   // throws when `this` is some other object.
-  const fetcher: typeof globalThis.fetch = (input, init) => (options.fetch || globalThis.fetch)(input, init);
+  const fetcher = (request: Request) => (target.fetch || globalThis.fetch)(request);
+  const end = Date.now() + timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const abort = new AbortController();
-    // One 10 s timeout for all of the request, a keepalive one and an error's body included (ky's covers
-    // neither, so it is off): the 15 s lease outlives every request, and a stalled body cannot hang the queue.
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(abort.abort()), 1e4)));
-    const url = `${options.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`;
-    // keepalive false is a Request's default: ky passes it on unchanged.
-    const init = { method: 'POST', headers, body, keepalive, signal: abort.signal };
-    const response = await Promise.race([
-      late,
-      keepalive
-        ? // The page is going away: a plain keepalive fetch, with no clone.
-          fetcher(url, init)
-        : // retry: 0 and throwHttpErrors: false: the retry schedule is the outbox's, because it must outlive
-          // the page and be shared by tabs; ky retrying too would run a second, unpersisted schedule and
-          // hide 429s.
-          ky(url, Object.assign(init, { retry: 0, timeout: false as const, throwHttpErrors: false, fetch: fetcher })),
-    ]);
+    // company_id in the URL, not ky's searchParams: for those, ky 0.28.7 rebuilds the Request from itself, which
+    // makes the body a stream, and browsers refuse a keepalive request with a stream body.
+    const response = await ky.post(`${target.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`, {
+      headers,
+      // Text, not ky's json option: that sends content-type application/json, and JSON:API has its own.
+      body,
+      keepalive,
+      timeout,
+      // The retry schedule is the outbox's, because it must outlive the page and be shared by tabs; ky
+      // retrying too would run a second, unpersisted schedule and hide 429s.
+      retry: 0,
+      throwHttpErrors: false,
+      fetch: fetcher as typeof fetch,
+    });
     const { status } = response;
     let errors: ApiError[] | undefined;
     if (status > 399) {
+      // ky's timeout (0.28.7) ends with the answer's headers: reading an error's body gets what is left of it.
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), end - Date.now());
+      });
       try {
-        errors = (await Promise.race([late, response.json()])).errors;
-      } catch {}
+        errors = ((await Promise.race([response.json(), late])) || {}).errors;
+      } catch {
+        // Not JSON: the status says enough.
+      }
     }
     return [status, response.headers.get('retry-after'), errors];
   } catch {
+    // No answer (network error, timeout, no fetch): retried on the outbox's schedule, reported when dropped.
     return [0];
   } finally {
     clearTimeout(timer);

@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createDelivery, type Delivery, type DeliveryOptions } from '../../src/delivery/delivery';
 import type { OutboundRequest } from '../../src/types';
+import { createOutbox } from '../../src/delivery/outbox';
+import { toRecord } from '../../src/delivery/records';
 import { fakeApi, mapStorage, spyLog } from './fake-api';
 
 export const OUTBOX = '__kla_outbox';
@@ -48,12 +50,8 @@ export const outboxKeys = (storage: Storage) =>
 
 /** A page that crashed with `requests` pending: its key is left in `storage` as it was, with no release and no heartbeat after. */
 export async function crashedPage(storage: Storage, ...requests: OutboundRequest[]) {
-  const dead = setup({ storage: mapStorage(), companyId: () => undefined });
-  for (const request of requests) dead.delivery.send(request);
-  await dead.run();
-  const [deadKey] = outboxKeys(dead.storage!);
-  storage.setItem(deadKey, dead.storage!.getItem(deadKey)!);
-  dead.delivery.clear();
-  dead.delivery.stop();
-  return deadKey;
+  const before = outboxKeys(storage);
+  const outbox = createOutbox(spyLog(), storage);
+  outbox.write(requests.map((request, i) => toRecord(`dead.${i}`, request, 'https://a.klaviyo.com', 'AbC123')));
+  return outboxKeys(storage).find((k) => !before.includes(k))!;
 }

@@ -9,6 +9,8 @@ export interface Hit {
   endpoint: Endpoint;
   body: any;
   companyId: string | null;
+  /** The API base the request went to, e.g. https://a.klaviyo.com */
+  base: string;
   revision: string | null;
   contentType: string | null;
   keepalive: boolean;
@@ -18,10 +20,34 @@ export interface Hit {
 
 export type Answer = Response | 'network' | 'hang';
 
+// Browsers keep a Request's keepalive flag (and its clone's, which is what ky fetches); happy-dom's Request
+// drops it. This one keeps it, so that a fake fetch sees how a request was sent.
+const HappyRequest = globalThis.Request;
+class KeepaliveRequest extends HappyRequest {
+  readonly keepalive: boolean;
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(input, init);
+    this.keepalive = init?.keepalive ?? (input instanceof HappyRequest && (input as KeepaliveRequest).keepalive === true);
+  }
+  clone(): KeepaliveRequest {
+    // Still a Request as the page sees it (instanceof), with the flag.
+    const copy = Object.setPrototypeOf(super.clone(), KeepaliveRequest.prototype);
+    return Object.assign(copy, { keepalive: this.keepalive });
+  }
+}
+globalThis.Request = KeepaliveRequest as typeof Request;
+
+/** Whether `input`/`init` asked for keepalive. */
+export const isKeepalive = (input: RequestInfo | URL, init?: RequestInit) =>
+  init?.keepalive === true || (input instanceof HappyRequest && (input as KeepaliveRequest).keepalive === true);
+
+/** After every microtask queued: ky starts a request a few microtasks after it is asked to (still in the same task). */
+export const settled = () => new Promise((resolve) => setImmediate(resolve));
+
 export function fakeApi(answer: (hit: Hit, index: number) => Answer = () => accepted(), latency = 0) {
   const hits: Hit[] = [];
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : undefined;
+    const request = input instanceof HappyRequest ? input : undefined;
     const url = new URL(request ? request.url : String(input));
     const headers = new Headers(request ? request.headers : init?.headers);
     const text = request ? await request.text() : String(init?.body);
@@ -32,9 +58,10 @@ export function fakeApi(answer: (hit: Hit, index: number) => Answer = () => acce
       endpoint,
       body,
       companyId: url.searchParams.get('company_id'),
+      base: url.origin,
       revision: headers.get('revision'),
       contentType: headers.get('content-type'),
-      keepalive: init?.keepalive === true,
+      keepalive: isKeepalive(input, init),
       bytes: new Blob([text]).size,
       at: Date.now(),
     };
