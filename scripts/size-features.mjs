@@ -15,6 +15,10 @@ const FEATURES = [
   ['GA4 dataLayer adapter', ['src/adapters/ga4.ts']],
   ['recently viewed items', ['src/identity/viewed.ts']],
   ['events held while anonymous (data-hold-anonymous)', ['src/identity/hold.ts']],
+  ['consent: the gate and its readers (data-consent)', ['src/consent/']],
+  ['Placed Order and Ordered Product', ['src/adapters/orders.ts']],
+  ['Back in Stock', ['src/events/back-in-stock.ts']],
+  ['identity cookie copies found and removed', ['src/identity/cookie.ts']],
 ];
 
 const gzip = (code) => gzipSync(code, { level: 9 }).length;

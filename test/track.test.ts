@@ -168,6 +168,19 @@ describe('with the default logger and debug off', () => {
     expect(attributesOf(sent[1]).properties).toEqual({ at: '2026-11-23T10:00:00.000Z', page: 'https://shop.example/p/1?x=1', price: '12.50', bad: null });
   });
 
+  it('an event over the 4 MB one request may carry is refused at track(): false, a console error, nothing queued', async () => {
+    const { api, sent, logs } = await identified();
+    // 60 strings of 100 KB of three-byte characters: under the copy budget's characters, 6 MB as sent.
+    const wide = '€'.repeat(33_000);
+    const properties = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, wide]));
+    await expect(api.track('Huge', properties)).resolves.toBe(false);
+    expect(sent).toHaveLength(0);
+    expect(logs.filter((l) => l.startsWith('error: refused "Huge"'))).toHaveLength(1);
+    // The next event is not held up by it.
+    await expect(api.track('Small', { a: 1 })).resolves.toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
   describe("a model graph that shares objects all over (each product's category lists its siblings)", () => {
     const catalog = (description: number) => {
       const categories = Array.from({ length: 10 }, (_, i) => ({ id: i, products: [] as object[] }));
@@ -186,7 +199,7 @@ describe('with the default logger and debug off', () => {
       const attributes = attributesOf(sent[1]);
       expect(attributes).toMatchObject({ value: 12.5, unique_id: 'catalog-1' });
       expect(JSON.stringify(attributes.properties).length).toBeLessThan(5.1e6);
-      expect(logs.filter((l) => l.includes('over 5 MB or a million values in all'))).toHaveLength(1);
+      expect(logs.filter((l) => l.includes('over 3.5 M characters or 250,000 values in all'))).toHaveLength(1);
     });
 
     it('an id list shared by 20,000 items (40 million values) is cut at the budget too', () => {
@@ -196,7 +209,7 @@ describe('with the default logger and debug off', () => {
       const out = sanitize({ items, $value: 1 }, { debug() {}, warn: (m: string) => void warned.push(m), error() {} });
       expect(out.$value).toBe(1);
       expect(JSON.stringify(out).split(',').length).toBeLessThan(1.1e6);
-      expect(warned.filter((m) => m.includes('a million values'))).toHaveLength(1);
+      expect(warned.filter((m) => m.includes('250,000 values'))).toHaveLength(1);
     });
   });
 

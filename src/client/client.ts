@@ -7,6 +7,7 @@ import { markLive } from '../page/globals';
 import { createHold } from '../identity/hold';
 import { COOKIE_KEYS, createIdentity } from '../identity/cookie';
 import { createLogger } from '../log';
+import { fits, maxBytes } from '../delivery/size';
 import { sessionStore } from '../delivery/storage';
 import type { Config, Endpoint, KlaviyoLite, Logger, OutboundRequest, ProfileIdentifiers, TrackPayload, VisitorIdentity } from '../types';
 import { isEmpty } from '../events/validate';
@@ -84,7 +85,13 @@ export function createClient(options: ClientOptions = {}): Client {
     if (!isEmpty(ids)) {
       // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
       release();
-      send('events', eventBody(event, ids, event.time!), ids, event.uniqueId);
+      const body = eventBody(event, ids, event.time!);
+      // Refused now, loudly, rather than lost later: no request may carry it.
+      if (!fits(body)) {
+        log.error(`refused "${metric}": over the ${maxBytes / 1e6} MB one request may carry`);
+        return false;
+      }
+      send('events', body, ids, event.uniqueId);
       log.debug(`queued "${metric}"`, event);
       if (event.lines) trackLines(event, trackPayload, log, delivery.flush).catch((e) => log.error('Ordered Product not sent', e));
     } else if (config.holdAnonymous) {

@@ -1,7 +1,7 @@
 import { COOKIE_KEYS } from '../identity/cookie';
 import { clip } from './number';
 import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from '../types';
-import { isE164, isEmail, isEmpty, sanitize } from './validate';
+import { isE164, isEmail, isEmpty, sanitize, trimToFit } from './validate';
 
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;
 const LOCATION = /^(address[12]|city|country|region|zip|timezone|latitude|longitude|ip)$/;
@@ -60,7 +60,7 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     } else if (isBlank(value)) blank(from);
     else properties[from] = value;
   }
-  const custom = sanitize(properties, log, 'identify');
+  const custom = trimToFit(sanitize(properties, log, 'identify'), log, 'identify');
   if (!isEmpty(address)) profile.location = address;
   if (!isEmpty(custom)) profile.properties = custom;
   return profile as ProfileAttributes;

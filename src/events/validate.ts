@@ -15,11 +15,11 @@ export const isEmpty = (object: object) => !Object.keys(object).length;
  */
 export function sanitize(input: unknown, log: Logger, path = 'properties'): Properties {
   const seen = new WeakSet<object>();
-  // Objects shared within the data are copied wherever they appear: a budget (a million values, 5 M characters
-  // of strings, more than Klaviyo takes) keeps a model graph whose items point at their siblings from
+  // Objects shared within the data are copied wherever they appear: a budget (250,000 values, 3.5 M characters
+  // of strings, about what one request may carry) keeps a model graph whose items point at their siblings from
   // blocking the page. Once it is spent, the top level's plain values ($value, $event_id) are still copied.
-  let values = 1e6;
-  let chars = 5e6;
+  let values = 2.5e5;
+  let chars = 3.5e6;
   let spent: boolean | undefined;
   // Returns undefined: the value is left out, whatever the logger returns.
   const drop = (at: string, why: string) => void log.warn(`left out ${at}: ${why}`);
@@ -30,7 +30,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
     if ((--values < 0 || chars < 0) && (depth > 1 || (value && type == 'object'))) {
       if (spent) return;
       spent = true;
-      return drop(at, 'over 5 MB or a million values in all');
+      return drop(at, 'over 3.5 M characters or 250,000 values in all');
     }
     if (type == 'string') {
       const cut = clip(value);
@@ -83,17 +83,23 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
   // null and undefined copy as themselves: no properties.
   const result: any = copy(input, path, 0);
   if (!result || typeof result != 'object' || Array.isArray(result)) return {};
-  // Klaviyo refuses event payloads over 5 MB: drop the largest properties until it fits.
-  const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
-  if (JSON.stringify(result).length * 3 > 4.9e6) {
-    let total = size(result);
-    const sizes = Object.keys(result).map((key) => [key, size(result[key])] as const);
-    for (const [key, bytes] of sizes.sort((a, b) => b[1] - a[1])) {
-      if (total < 4.9e6) break;
-      total -= bytes;
-      delete result[key];
-      drop(`${path}.${key}`, 'over 5 MB in all');
-    }
-  }
   return result;
+}
+
+/**
+ * A profile's custom properties, trimmed to fit one request (4 MB, under Klaviyo's 5 MB): the largest go first,
+ * each with a debug reason. identify() keeps the visitor's identifiers rather than refuse them for a property;
+ * track() refuses an event that does not fit instead (client.ts), so that no event is sent half.
+ */
+export function trimToFit(properties: Properties, log: Logger, path: string): Properties {
+  const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+  let total = size(properties);
+  const sizes = Object.keys(properties).map((key) => [key, size(properties[key])] as const);
+  for (const [key, bytes] of sizes.sort((a, b) => b[1] - a[1])) {
+    if (total < 3.9e6) break;
+    total -= bytes;
+    delete properties[key];
+    log.warn(`left out ${path}.${key}: over 4 MB in all`);
+  }
+  return properties;
 }
