@@ -131,6 +131,8 @@ export interface Config {
   dataLayer: boolean;
   holdAnonymous: boolean;
   respectGpc: boolean;
+  /** Active on Site on every page load of an identified visitor (default true; `data-activity="off"`). */
+  activity: boolean;
 }
 
 export type Callback = (result: unknown) => void;

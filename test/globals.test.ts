@@ -163,6 +163,7 @@ describe('dataLayer', () => {
     const client = recordingClient({ dataLayer: true });
     installGlobals(window, client.api, client.isIdentified, client.log);
     client.start();
-    expect(metrics(client.sent)).toEqual(['profiles', 'Viewed Product']);
+    // Active on Site last: after the queued calls and the dataLayer's events.
+    expect(metrics(client.sent)).toEqual(['profiles', 'Viewed Product', '__activity__']);
   });
 });

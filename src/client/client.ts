@@ -17,6 +17,8 @@ import type {
 } from '../types';
 import { isEmpty, sanitize } from '../events/validate';
 import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
+import { activityOnce, withSession } from './activity';
+import { isCrawler } from '../page/crawler';
 
 export interface ClientOptions extends Partial<Config> {
   delivery?: Delivery;
@@ -45,11 +47,14 @@ const CHANNELS = ['email', 'sms'];
 
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags default to undefined: they are only ever tested for truth.
-  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
+  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false, activity: true }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
   const { identifiers, isIdentified, remember, isOptedOut, optOut: optOutVisitor, optIn: optInVisitor, domain } = createIdentity(config.cookieDomain);
   const hold = createHold(sessionStore, now);
+  // A crawler is treated as a visitor who opted out: nothing is sent or stored.
+  const crawler = isCrawler(navigator.userAgent);
+  const refused = crawler ? 'a crawler' : OPTED_OUT;
   let companyId: string | undefined;
 
   const setAccount = (id: unknown) => {
@@ -63,11 +68,14 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const delivery = options.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
-  const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) =>
+  const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
     delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
+    // The visitor may have become identified by this request.
+    activity();
+  };
 
   const optedOut = () =>
-    isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
+    crawler || isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
 
   const drop = (metric: string, why: string) => (log.debug(`dropped "${metric}": ${why}`), false);
   // The events held while the visitor was anonymous, sent now that it is not.
@@ -75,7 +83,7 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const trackPayload = (payload: TrackPayload): boolean => {
     const { metric } = payload;
-    const properties = sanitize(payload.properties, log);
+    const properties = withSession(sanitize(payload.properties, log));
     if ('$value' in properties) {
       const coerced = toNumber(properties.$value);
       if (coerced === undefined) {
@@ -92,7 +100,7 @@ export function createClient(options: ClientOptions = {}): Client {
       uniqueId: clip(payload.uniqueId || (/^(string|number)$/.test(typeof eventId) && eventId !== '' ? String(eventId) : randomId())),
       time: payload.time || new Date(now()).toISOString(),
     });
-    if (optedOut()) return drop(metric, OPTED_OUT);
+    if (optedOut()) return drop(metric, refused);
     const ids = identifiers();
     if (!isEmpty(ids)) {
       // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
@@ -105,11 +113,13 @@ export function createClient(options: ClientOptions = {}): Client {
     } else return drop(metric, 'visitor is not identified');
     return true;
   };
+  // Active on Site: from start() on, after the page's queued calls ran.
+  let activity = noop;
 
   // No prototype: a page calling "toString" or "__proto__" finds no method.
   const methods: Record<string, (...args: any[]) => unknown> = Object.assign(Object.create(null), {
     identify(input: IdentifyInput) {
-      if (optedOut()) fail('opted_out', `identify ignored: ${OPTED_OUT}`);
+      if (optedOut()) fail('opted_out', `identify ignored: ${refused}`);
       if (!input || typeof input != 'object') fail('invalid_argument', 'identify: not an object');
       // A refusal names every field that was left out.
       const problems: string[] = [];
@@ -133,7 +143,7 @@ export function createClient(options: ClientOptions = {}): Client {
       return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
     },
     subscribe(input: SubscribeInput) {
-      if (optedOut()) return drop('subscribe', OPTED_OUT);
+      if (optedOut()) return drop('subscribe', refused);
       if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
       const known = identifiers();
       const ids: ProfileIdentifiers = {};
@@ -225,6 +235,8 @@ export function createClient(options: ClientOptions = {}): Client {
       const w = window as unknown as { dataLayer?: unknown[] };
       watchDataLayer(w.dataLayer || (w.dataLayer = []), trackPayload, log);
     }
+    if (config.activity) activity = activityOnce(isIdentified, trackPayload);
+    activity();
   };
 
   return { api, trackPayload, isIdentified, delivery, start };

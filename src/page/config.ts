@@ -38,5 +38,6 @@ export function readConfig(script: HTMLScriptElement | undefined): Config {
     dataLayer: flag('datalayer'),
     holdAnonymous: flag('hold-anonymous'),
     respectGpc: flag('respect-gpc'),
+    activity: attribute('activity') != 'off',
   };
 }
