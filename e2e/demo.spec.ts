@@ -18,10 +18,12 @@ const BEANIE = {
   categories: ['Accessories', 'Hats'], brand: 'Northwind',
 };
 
-// A fresh shop + emulator per test (both on free ports; starting them takes a few ms).
-const test = base.extend<{ demo: Demo & { emulator: Emulator } }>({
-  demo: async ({}, use) => {
-    const demo = await startDemo({ shopPort: 0, emulatorPort: 0 });
+// A fresh shop + emulator per test (both on free ports; starting them takes a few ms). Active on Site is off
+// unless a test asks for it: the tests below count every request of a journey exactly.
+const test = base.extend<{ demo: Demo & { emulator: Emulator }; activity: boolean }>({
+  activity: [false, { option: true }],
+  demo: async ({ activity }, use) => {
+    const demo = await startDemo({ shopPort: 0, emulatorPort: 0, activity });
     if (!demo.emulator) throw new Error('the demo started without its emulator');
     await use(demo as Demo & { emulator: Emulator });
     await demo.close();
@@ -374,4 +376,34 @@ test('inspector: lists each request with its metric and 202; "Inject 503" fails 
   await checkoutRow.locator('summary').click();
   await expect(checkoutRow.locator('pre')).toBeVisible();
   await expect(checkoutRow.locator('pre')).toContainText(`"$event_id": "${one(emu, email, 'Started Checkout').uniqueId}"`);
+});
+
+test.describe('Active on Site', () => {
+  test.use({ activity: true });
+
+  test('the inspector lists it as "Active on Site": once where the shopper signs in, once per page load after', async ({ page, demo }) => {
+    const emu = demo.emulator;
+    const email = 'active@mailbox.org';
+    const panel = page.locator('#inspector .ki-panel');
+    const activities = () => eventsOf(emu, email).filter((r) => r.metric === '__activity__');
+
+    await page.goto(`${demo.shopUrl}/account`);
+    await page.waitForTimeout(300);
+    expect(emu.requests(), 'an anonymous visitor sends nothing').toEqual([]);
+    await page.fill('#ac-email', email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => activities().length).toBe(1);
+    expect(activities()[0].properties).toMatchObject({ page: `${demo.shopUrl}/account`, browser: 'Chrome', $use_ip: true, $is_session_activity: true });
+    await drained(page);
+
+    await page.goto(`${demo.shopUrl}/product/${BEANIE.id}?utm_source=newsletter`);
+    await poll(() => activities().length).toBe(2);
+    expect(activities()[1].properties).toMatchObject({ page: `${demo.shopUrl}/product/${BEANIE.id}?utm_source=newsletter`, utm_source: 'newsletter' });
+    await poll(() => metricsOf(emu, email).filter((m) => m === 'Viewed Product').length).toBe(1);
+    await drained(page);
+    await expect(panel.locator('.ki-rec .ki-metric', { hasText: 'Active on Site' }).first()).toBeVisible();
+    await expect(panel.locator('.ki-metric', { hasText: '__activity__' })).toHaveCount(0);
+    expect(emu.requests().every((r) => r.verdict === 'accepted')).toBe(true);
+    await shot(page, 'active-on-site');
+  });
 });

@@ -5,9 +5,13 @@ export const money = (n) => `$${Number(n).toFixed(2)}`;
 export const COMPANY_ID = 'Demo01';
 export const LIST_ID = 'Y6nRLr';
 
-/** The async SDK tag, query form (`?company_id=`) or path form (`/KEY/klaviyo-lite.js`). */
-export function sdkTag({ apiBase, loader = 'query', dataLayer = false }) {
+/**
+ * The async SDK tag, query form (`?company_id=`) or path form (`/KEY/klaviyo-lite.js`). activity: false adds
+ * data-activity="off" (no Active on Site).
+ */
+export function sdkTag({ apiBase, loader = 'query', dataLayer = false, activity = true }) {
   const src = loader === 'path' ? `/${COMPANY_ID}/klaviyo-lite.js` : `/klaviyo-lite.js?company_id=${COMPANY_ID}`;
   const dl = dataLayer ? ' data-datalayer' : '';
-  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl} data-debug></script>`;
+  const off = activity ? '' : ' data-activity="off"';
+  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl}${off} data-debug></script>`;
 }
