@@ -51,7 +51,7 @@ test('legacy _learnq queue with our stub and the key-in-path loader', async ({ p
         _learnq.push(['identify', { $email: 'legacy@shop.example', $first_name: 'Leg' }]);
         _learnq.push(['track', 'Viewed Product', { ProductID: '7' }]);
       </script>
-      <script async src="/${KEY}/klaviyo-lite.js" data-api-base="${emulator.url}"></script>`,
+      <script async src="/${KEY}/klaviyo-lite.js" data-api-base="${emulator.url}" data-activity="off"></script>`,
   });
   await page.goto(`${shop.url}/`);
   await expect.poll(() => accepted(emulator).length).toBe(2);

@@ -31,6 +31,8 @@ const test = base.extend<{ demo: Demo & { emulator: Emulator }; activity: boolea
 });
 
 type Props = Record<string, any>;
+// klaviyo.js's flags, on every event.
+const SESSION = { $use_ip: true, $is_session_activity: true };
 /** expect.poll, looking every 50 ms: what is waited for here takes a few ms to a second. */
 const poll = <T>(fn: () => T | Promise<T>, message?: string) => expect.poll(fn, { intervals: [50], message });
 /** The accepted events of one visitor, oldest first. */
@@ -148,7 +150,7 @@ test('SDK shop: view → add to cart → checkout sends one of each event, with 
   const viewed = one(emu, email, 'Viewed Product');
   expect(viewed).toMatchObject({ value: BEANIE.price, profile: { email } });
   expect(viewed.properties).toEqual({
-    ProductID: BEANIE.id, SKU: BEANIE.sku, ProductName: BEANIE.name, Categories: BEANIE.categories,
+    ...SESSION, ProductID: BEANIE.id, SKU: BEANIE.sku, ProductName: BEANIE.name, Categories: BEANIE.categories,
     ImageURL: `${shop}/img/${BEANIE.id}.svg`, URL: `${shop}/product/${BEANIE.id}`, Brand: BEANIE.brand,
     Price: BEANIE.price, CompareAtPrice: BEANIE.compareAtPrice,
   });
@@ -161,7 +163,7 @@ test('SDK shop: view → add to cart → checkout sends one of each event, with 
   const added = one(emu, email, 'Added to Cart');
   expect(added.value).toBe(QTY * BEANIE.price);
   expect(added.properties).toEqual({
-    AddedItemProductID: BEANIE.id, AddedItemSKU: BEANIE.sku, AddedItemProductName: BEANIE.name,
+    ...SESSION, AddedItemProductID: BEANIE.id, AddedItemSKU: BEANIE.sku, AddedItemProductName: BEANIE.name,
     AddedItemCategories: BEANIE.categories, AddedItemImageURL: `${shop}/img/${BEANIE.id}.svg`,
     AddedItemURL: `${shop}/product/${BEANIE.id}`, AddedItemBrand: BEANIE.brand, AddedItemPrice: BEANIE.price,
     AddedItemCompareAtPrice: BEANIE.compareAtPrice, AddedItemQuantity: QTY,
@@ -175,7 +177,7 @@ test('SDK shop: view → add to cart → checkout sends one of each event, with 
   expect(Number(seconds)).toBeLessThanOrEqual(to);
   expect(started.value).toBe(QTY * BEANIE.price);
   expect(started.properties).toEqual({
-    $event_id: started.uniqueId, Categories: BEANIE.categories, $value: QTY * BEANIE.price,
+    ...SESSION, $event_id: started.uniqueId, Categories: BEANIE.categories, $value: QTY * BEANIE.price,
     ItemNames: [BEANIE.name], CheckoutURL: `${shop}/checkout`, Items: [line],
   });
   // The checkout's toasts sit over the footer's Subscribe button for a few seconds: they must not block it.
@@ -228,7 +230,7 @@ test('GA4 flavour: the same journey gives the same three metrics with the same p
     const flat = keys.both.filter((k) => k !== 'Items');
     expect(pick(ga4.properties, flat), `${metric}: the properties both sources know`).toEqual(pick(sdk.properties, flat));
     if (metric === 'Viewed Product') {
-      expect(keys.both).toEqual(['Brand', 'Categories', 'Price', 'ProductID', 'ProductName']);
+      expect(keys.both).toEqual(['$is_session_activity', '$use_ip', 'Brand', 'Categories', 'Price', 'ProductID', 'ProductName']);
       // A GA4 item has no SKU, image, product URL or compare-at price.
       expect(keys.sdkOnly).toEqual(['CompareAtPrice', 'ImageURL', 'SKU', 'URL']);
       // GA4 items carry a quantity even in view_item (Google's own example has one; the demo sends 1), and the
@@ -240,7 +242,7 @@ test('GA4 flavour: the same journey gives the same three metrics with the same p
     }
     if (metric === 'Added to Cart') {
       expect(keys.both).toEqual([
-        '$value', 'AddedItemBrand', 'AddedItemCategories', 'AddedItemPrice', 'AddedItemProductID', 'AddedItemProductName',
+        '$is_session_activity', '$use_ip', '$value', 'AddedItemBrand', 'AddedItemCategories', 'AddedItemPrice', 'AddedItemProductID', 'AddedItemProductName',
         'AddedItemQuantity',
       ]);
       // Same as Viewed Product for the added item; and GA4's add_to_cart describes the items added, not the cart:
@@ -250,7 +252,7 @@ test('GA4 flavour: the same journey gives the same three metrics with the same p
       ]);
     }
     if (metric === 'Started Checkout') {
-      expect(keys.both).toEqual(['$value', 'Categories', 'ItemNames', 'Items']);
+      expect(keys.both).toEqual(['$is_session_activity', '$use_ip', '$value', 'Categories', 'ItemNames', 'Items']);
       // begin_checkout has no checkout URL and no cart id: so no $event_id, and the SDK gives the event a random
       // unique_id instead of <cartId>_<seconds>.
       expect(keys.sdkOnly).toEqual(['$event_id', 'CheckoutURL']);
@@ -314,7 +316,7 @@ test('GTM page: the tag injected GTM-style (innerHTML, re-created scripts) loads
   await poll(() => accepted(emu).length).toBe(2);
   expect(accepted(emu)).toEqual([
     { endpoint: 'profiles', attributes: { email } },
-    expect.objectContaining({ endpoint: 'events', metric: 'Viewed GTM Page', properties: { page: 'gtm' }, profile: { email } }),
+    expect.objectContaining({ endpoint: 'events', metric: 'Viewed GTM Page', properties: { ...SESSION, page: 'gtm' }, profile: { email } }),
   ]);
   expect(verdicts(emu)).toEqual(['202 accepted', '202 accepted']);
   await inspectorShows(page, 'Viewed GTM Page');
