@@ -7,6 +7,8 @@ export interface DemoOptions {
   emulatorPort?: number;
   /** false: log each emulator request (default true) */
   quiet?: boolean;
+  /** false: data-activity="off" on every page, no Active on Site events (default true) */
+  activity?: boolean;
 }
 
 export interface Demo {

@@ -50,15 +50,15 @@ async function emulatorAt(port, quiet) {
 
 /**
  * Starts the emulator and the shop in-process (for e2e tests). Port 0 picks a free port; quiet: false
- * logs each emulator request. Returns { shopUrl, emulatorUrl, emulator, close() }; emulator is null
- * when demo-site/emulator/server.mjs could not be loaded.
+ * logs each emulator request; activity: false turns Active on Site off on every page. Returns
+ * { shopUrl, emulatorUrl, emulator, close() }; emulator is null when demo-site/emulator/server.mjs could not be loaded.
  */
-export async function startDemo({ shopPort = 0, emulatorPort = 0, quiet = true } = {}) {
+export async function startDemo({ shopPort = 0, emulatorPort = 0, quiet = true, activity = true } = {}) {
   const emulator = await emulatorAt(emulatorPort, quiet);
   const emulatorUrl = (emulator?.url ?? `http://${HOST}:${emulatorPort || 8787}`).replace(/\/+$/, '');
   let shop;
   try {
-    shop = await startShop({ port: shopPort, host: HOST, apiBase: emulatorUrl });
+    shop = await startShop({ port: shopPort, host: HOST, apiBase: emulatorUrl, activity });
   } catch (err) {
     await emulator?.close();
     throw err;

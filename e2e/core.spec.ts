@@ -8,8 +8,9 @@ const KEY = 'AbC123';
 /** A browser of its own in which `hosts` (e.g. `*.shop.example`) resolve to 127.0.0.1: real domains for cookies. */
 const launchResolving = async (hosts: string) =>
   chromium.launch({ executablePath: await chromiumPath(), args: [...CHROMIUM_FLAGS, `--host-resolver-rules=MAP ${hosts} 127.0.0.1`] });
+// Active on Site is off: these tests count the requests of the calls they make; activity.spec.ts covers it.
 const tag = (api: string, extra = '') =>
-  `<script async src="/klaviyo-lite.js?company_id=${KEY}" data-api-base="${api}" data-debug ${extra}></script>`;
+  `<script async src="/klaviyo-lite.js?company_id=${KEY}" data-api-base="${api}" data-debug data-activity="off" ${extra}></script>`;
 
 test('Klaviyo\'s published stub: identify + track before load arrive valid, the cookie is set, a reload stays identified', async ({ page, emulator, site }) => {
   const shop = await site({
@@ -50,7 +51,7 @@ test('legacy _learnq queue with our stub and the key-in-path loader', async ({ p
         _learnq.push(['identify', { $email: 'legacy@shop.example', $first_name: 'Leg' }]);
         _learnq.push(['track', 'Viewed Product', { ProductID: '7' }]);
       </script>
-      <script async src="/${KEY}/klaviyo-lite.js" data-api-base="${emulator.url}"></script>`,
+      <script async src="/${KEY}/klaviyo-lite.js" data-api-base="${emulator.url}" data-activity="off"></script>`,
   });
   await page.goto(`${shop.url}/`);
   await expect.poll(() => accepted(emulator).length).toBe(2);

@@ -18,10 +18,12 @@ const BEANIE = {
   categories: ['Accessories', 'Hats'], brand: 'Northwind',
 };
 
-// A fresh shop + emulator per test (both on free ports; starting them takes a few ms).
-const test = base.extend<{ demo: Demo & { emulator: Emulator } }>({
-  demo: async ({}, use) => {
-    const demo = await startDemo({ shopPort: 0, emulatorPort: 0 });
+// A fresh shop + emulator per test (both on free ports; starting them takes a few ms). Active on Site is off
+// unless a test asks for it: the tests below count every request of a journey exactly.
+const test = base.extend<{ demo: Demo & { emulator: Emulator }; activity: boolean }>({
+  activity: [false, { option: true }],
+  demo: async ({ activity }, use) => {
+    const demo = await startDemo({ shopPort: 0, emulatorPort: 0, activity });
     if (!demo.emulator) throw new Error('the demo started without its emulator');
     await use(demo as Demo & { emulator: Emulator });
     await demo.close();
@@ -29,6 +31,8 @@ const test = base.extend<{ demo: Demo & { emulator: Emulator } }>({
 });
 
 type Props = Record<string, any>;
+// klaviyo.js's flags, on every event.
+const SESSION = { $use_ip: true, $is_session_activity: true };
 /** expect.poll, looking every 50 ms: what is waited for here takes a few ms to a second. */
 const poll = <T>(fn: () => T | Promise<T>, message?: string) => expect.poll(fn, { intervals: [50], message });
 /** The accepted events of one visitor, oldest first. */
@@ -146,7 +150,7 @@ test('SDK shop: view → add to cart → checkout sends one of each event, with 
   const viewed = one(emu, email, 'Viewed Product');
   expect(viewed).toMatchObject({ value: BEANIE.price, profile: { email } });
   expect(viewed.properties).toEqual({
-    ProductID: BEANIE.id, SKU: BEANIE.sku, ProductName: BEANIE.name, Categories: BEANIE.categories,
+    ...SESSION, ProductID: BEANIE.id, SKU: BEANIE.sku, ProductName: BEANIE.name, Categories: BEANIE.categories,
     ImageURL: `${shop}/img/${BEANIE.id}.svg`, URL: `${shop}/product/${BEANIE.id}`, Brand: BEANIE.brand,
     Price: BEANIE.price, CompareAtPrice: BEANIE.compareAtPrice,
   });
@@ -159,7 +163,7 @@ test('SDK shop: view → add to cart → checkout sends one of each event, with 
   const added = one(emu, email, 'Added to Cart');
   expect(added.value).toBe(QTY * BEANIE.price);
   expect(added.properties).toEqual({
-    AddedItemProductID: BEANIE.id, AddedItemSKU: BEANIE.sku, AddedItemProductName: BEANIE.name,
+    ...SESSION, AddedItemProductID: BEANIE.id, AddedItemSKU: BEANIE.sku, AddedItemProductName: BEANIE.name,
     AddedItemCategories: BEANIE.categories, AddedItemImageURL: `${shop}/img/${BEANIE.id}.svg`,
     AddedItemURL: `${shop}/product/${BEANIE.id}`, AddedItemBrand: BEANIE.brand, AddedItemPrice: BEANIE.price,
     AddedItemCompareAtPrice: BEANIE.compareAtPrice, AddedItemQuantity: QTY,
@@ -173,7 +177,7 @@ test('SDK shop: view → add to cart → checkout sends one of each event, with 
   expect(Number(seconds)).toBeLessThanOrEqual(to);
   expect(started.value).toBe(QTY * BEANIE.price);
   expect(started.properties).toEqual({
-    $event_id: started.uniqueId, Categories: BEANIE.categories, $value: QTY * BEANIE.price,
+    ...SESSION, $event_id: started.uniqueId, Categories: BEANIE.categories, $value: QTY * BEANIE.price,
     ItemNames: [BEANIE.name], CheckoutURL: `${shop}/checkout`, Items: [line],
   });
   // The checkout's toasts sit over the footer's Subscribe button for a few seconds: they must not block it.
@@ -226,7 +230,7 @@ test('GA4 flavour: the same journey gives the same three metrics with the same p
     const flat = keys.both.filter((k) => k !== 'Items');
     expect(pick(ga4.properties, flat), `${metric}: the properties both sources know`).toEqual(pick(sdk.properties, flat));
     if (metric === 'Viewed Product') {
-      expect(keys.both).toEqual(['Brand', 'Categories', 'Price', 'ProductID', 'ProductName']);
+      expect(keys.both).toEqual(['$is_session_activity', '$use_ip', 'Brand', 'Categories', 'Price', 'ProductID', 'ProductName']);
       // A GA4 item has no SKU, image, product URL or compare-at price.
       expect(keys.sdkOnly).toEqual(['CompareAtPrice', 'ImageURL', 'SKU', 'URL']);
       // GA4 items carry a quantity even in view_item (Google's own example has one; the demo sends 1), and the
@@ -238,7 +242,7 @@ test('GA4 flavour: the same journey gives the same three metrics with the same p
     }
     if (metric === 'Added to Cart') {
       expect(keys.both).toEqual([
-        '$value', 'AddedItemBrand', 'AddedItemCategories', 'AddedItemPrice', 'AddedItemProductID', 'AddedItemProductName',
+        '$is_session_activity', '$use_ip', '$value', 'AddedItemBrand', 'AddedItemCategories', 'AddedItemPrice', 'AddedItemProductID', 'AddedItemProductName',
         'AddedItemQuantity',
       ]);
       // Same as Viewed Product for the added item; and GA4's add_to_cart describes the items added, not the cart:
@@ -248,7 +252,7 @@ test('GA4 flavour: the same journey gives the same three metrics with the same p
       ]);
     }
     if (metric === 'Started Checkout') {
-      expect(keys.both).toEqual(['$value', 'Categories', 'ItemNames', 'Items']);
+      expect(keys.both).toEqual(['$is_session_activity', '$use_ip', '$value', 'Categories', 'ItemNames', 'Items']);
       // begin_checkout has no checkout URL and no cart id: so no $event_id, and the SDK gives the event a random
       // unique_id instead of <cartId>_<seconds>.
       expect(keys.sdkOnly).toEqual(['$event_id', 'CheckoutURL']);
@@ -312,7 +316,7 @@ test('GTM page: the tag injected GTM-style (innerHTML, re-created scripts) loads
   await poll(() => accepted(emu).length).toBe(2);
   expect(accepted(emu)).toEqual([
     { endpoint: 'profiles', attributes: { email } },
-    expect.objectContaining({ endpoint: 'events', metric: 'Viewed GTM Page', properties: { page: 'gtm' }, profile: { email } }),
+    expect.objectContaining({ endpoint: 'events', metric: 'Viewed GTM Page', properties: { ...SESSION, page: 'gtm' }, profile: { email } }),
   ]);
   expect(verdicts(emu)).toEqual(['202 accepted', '202 accepted']);
   await inspectorShows(page, 'Viewed GTM Page');
@@ -374,4 +378,34 @@ test('inspector: lists each request with its metric and 202; "Inject 503" fails 
   await checkoutRow.locator('summary').click();
   await expect(checkoutRow.locator('pre')).toBeVisible();
   await expect(checkoutRow.locator('pre')).toContainText(`"$event_id": "${one(emu, email, 'Started Checkout').uniqueId}"`);
+});
+
+test.describe('Active on Site', () => {
+  test.use({ activity: true });
+
+  test('the inspector lists it as "Active on Site": once where the shopper signs in, once per page load after', async ({ page, demo }) => {
+    const emu = demo.emulator;
+    const email = 'active@mailbox.org';
+    const panel = page.locator('#inspector .ki-panel');
+    const activities = () => eventsOf(emu, email).filter((r) => r.metric === '__activity__');
+
+    await page.goto(`${demo.shopUrl}/account`);
+    await page.waitForTimeout(300);
+    expect(emu.requests(), 'an anonymous visitor sends nothing').toEqual([]);
+    await page.fill('#ac-email', email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => activities().length).toBe(1);
+    expect(activities()[0].properties).toMatchObject({ page: `${demo.shopUrl}/account`, browser: 'Chrome', $use_ip: true, $is_session_activity: true });
+    await drained(page);
+
+    await page.goto(`${demo.shopUrl}/product/${BEANIE.id}?utm_source=newsletter`);
+    await poll(() => activities().length).toBe(2);
+    expect(activities()[1].properties).toMatchObject({ page: `${demo.shopUrl}/product/${BEANIE.id}?utm_source=newsletter`, utm_source: 'newsletter' });
+    await poll(() => metricsOf(emu, email).filter((m) => m === 'Viewed Product').length).toBe(1);
+    await drained(page);
+    await expect(panel.locator('.ki-rec .ki-metric', { hasText: 'Active on Site' }).first()).toBeVisible();
+    await expect(panel.locator('.ki-metric', { hasText: '__activity__' })).toHaveCount(0);
+    expect(emu.requests().every((r) => r.verdict === 'accepted')).toBe(true);
+    await shot(page, 'active-on-site');
+  });
 });

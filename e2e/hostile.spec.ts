@@ -1,6 +1,7 @@
 // A hostile page in real Chromium: blocked cookies and storage, a fetch the page patched, the script twice,
 // a window.klaviyo of another shape, an ad blocker, Trusted Types. The page must keep working, nothing may
 // escape as an uncaught error (the fixture fails the test on any), and the emulator's counts are exact.
+// Active on Site is on: the page load that identifies sends it once, folded into a bulk with the page's event.
 import type { Page } from '@playwright/test';
 import { accepted, expect, test } from './fixtures';
 import { stubSource } from './servers';
@@ -47,8 +48,9 @@ test.describe('cookies blocked', () => {
     await expect.poll(() => page.evaluate(() => Object.keys((window as any).results).length)).toBe(2);
     expect(await page.evaluate(() => (window as any).after)).toBe(true);
     expect(await page.evaluate(() => (window as any).results)).toEqual({ identify: { email: EMAIL, first_name: 'Host' }, track: true });
-    await exactly(emulator, 2);
-    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    await exactly(emulator, 3);
+    expect(posts(emulator)).toEqual(['profiles accepted', 'event-bulk-create accepted']);
+    expect(accepted(emulator).map((r: any) => r.metric ?? r.endpoint)).toEqual(['profiles', 'Viewed Product', '__activity__']);
   };
 
   test('document.cookie throws (as in a sandboxed frame): the page keeps working; profile and event still arrive', async ({ page, emulator, site }) => {
@@ -87,8 +89,8 @@ test('localStorage and sessionStorage throw on every call: delivery falls back t
   await page.goto(`${shop.url}/`);
   await expect.poll(() => page.evaluate(() => Object.keys((window as any).results).length)).toBe(3);
   expect(await page.evaluate(() => (window as any).results)).toEqual({ identify: { email: EMAIL, first_name: 'Host' }, track: true, viewed: false });
-  await exactly(emulator, 2);
-  expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+  await exactly(emulator, 3);
+  expect(posts(emulator)).toEqual(['profiles accepted', 'event-bulk-create accepted']);
 });
 
 test.describe('window.fetch patched by the page', () => {
@@ -102,8 +104,8 @@ test.describe('window.fetch patched by the page', () => {
         </script><script src="/stub.js"></script><script>${pageCode}</script>${tag(emulator.url)}`,
     });
     await page.goto(`${shop.url}/`);
-    await exactly(emulator, 2);
-    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    await exactly(emulator, 3);
+    expect(posts(emulator)).toEqual(['profiles accepted', 'event-bulk-create accepted']);
     expect(await page.evaluate(() => (window as any).fetchCalls)).toBe(2);
   });
 
@@ -135,8 +137,8 @@ test.describe('window.fetch patched by the page', () => {
         </script><script src="/stub.js"></script><script>${pageCode}</script>${tag(emulator.url)}`,
     });
     await page.goto(`${shop.url}/`);
-    await exactly(emulator, 2, 30_000);
-    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    await exactly(emulator, 3, 30_000);
+    expect(posts(emulator)).toEqual(['profiles accepted', 'event-bulk-create accepted']);
     expect(await page.evaluate(() => (window as any).refused)).toBe(3);
   });
 });
@@ -162,14 +164,15 @@ test('the script loaded twice (query and key-in-path forms): one client, no doub
       ${tag(emulator.url, 'data-debug')}`,
   });
   await page.goto(`${shop.url}/`);
-  await exactly(emulator, 2);
+  await exactly(emulator, 3);
   await page.waitForFunction(() => document.querySelectorAll('script[src*="klaviyo-lite"]').length === 3);
   // Later calls, after all three copies ran, are sent once too.
   expect(await page.evaluate(() => (window as any).klaviyo.track('Added to Cart', { $value: 3 }))).toBe(true);
   expect(await page.evaluate(() => (window as any)._learnq.push(['track', 'Started Checkout']))).toBeTruthy();
-  await exactly(emulator, 4);
+  await exactly(emulator, 5);
   expect(posts(emulator).filter((p) => p.endsWith('duplicate'))).toEqual([]);
-  expect(accepted(emulator).map((r: any) => r.metric ?? r.endpoint)).toEqual(['profiles', 'Viewed Product', 'Added to Cart', 'Started Checkout']);
+  // One Active on Site: the copies that stay idle send none.
+  expect(accepted(emulator).map((r: any) => r.metric ?? r.endpoint)).toEqual(['profiles', 'Viewed Product', '__activity__', 'Added to Cart', 'Started Checkout']);
   expect(logs.filter((l) => l.includes('already loaded on this page'))).toHaveLength(2);
 });
 
@@ -188,8 +191,10 @@ test.describe('a page with its own window.klaviyo', () => {
     expect(logs.some((l) => l.startsWith('error: [klaviyo-lite]') && l.includes('window.klaviyo'))).toBe(true);
     await page.evaluate((email) => (window as any).klaviyoLite.identify({ email }), EMAIL);
     await page.evaluate(() => (window as any)._learnq.push(['track', 'Viewed Product', { ProductID: 'K-7' }]));
-    await exactly(emulator, 2);
-    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    await exactly(emulator, 3);
+    // Active on Site right after the profile; the event may or may not join it in a bulk, as timing has it.
+    expect(posts(emulator).filter((p) => !p.endsWith(' accepted'))).toEqual([]);
+    expect(accepted(emulator).map((r: any) => r.metric ?? r.endpoint)).toEqual(['profiles', '__activity__', 'Viewed Product']);
   });
 
   test('a frozen, non-writable window.klaviyo and a _learnq that is not an array: the script still starts', async ({ page, emulator, site }) => {
@@ -204,8 +209,9 @@ test.describe('a page with its own window.klaviyo', () => {
     await page.waitForFunction(() => !!(window as any).klaviyoLite);
     expect(logs.filter((l) => l.includes('failed to start'))).toEqual([]);
     await page.evaluate((email) => (window as any).klaviyoLite.identify({ email }), EMAIL);
-    await exactly(emulator, 1);
-    expect(posts(emulator)).toEqual(['profiles accepted']);
+    await exactly(emulator, 2);
+    expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+    expect(accepted(emulator).map((r: any) => r.metric ?? r.endpoint)).toEqual(['profiles', '__activity__']);
   });
 });
 
@@ -256,7 +262,7 @@ test('strict CSP with Trusted Types enforced (require-trusted-types-for \'script
   const violations: string[] = [];
   page.on('console', (m) => /Content Security Policy|Trusted Type/i.test(m.text()) && violations.push(m.text()));
   await page.goto(`${shop.url}/`);
-  await exactly(emulator, 2);
-  expect(posts(emulator)).toEqual(['profiles accepted', 'events accepted']);
+  await exactly(emulator, 3);
+  expect(posts(emulator)).toEqual(['profiles accepted', 'event-bulk-create accepted']);
   expect(violations).toEqual([]);
 });

@@ -167,6 +167,8 @@ export interface Config {
   consentOnetrust?: string;
   /** GA4 `purchase` on dataLayer becomes Placed Order (with `dataLayer`). */
   dataLayerPurchase?: boolean;
+  /** Active on Site on every page load of an identified visitor (default true; `data-activity="off"`). */
+  activity?: boolean;
 }
 
 export type Callback = (result: unknown) => void;

@@ -34,8 +34,13 @@ describe('configuration from the script tag', () => {
     script.setAttribute('data-datalayer', '');
     expect(readConfig(script)).toEqual({
       companyId: 'AbC123', apiBase: 'http://127.0.0.1:8787', cookieDomain: '.shop.example',
-      debug: true, dataLayer: true, dataLayerPurchase: false, holdAnonymous: false, respectGpc: false,
+      debug: true, dataLayer: true, dataLayerPurchase: false, holdAnonymous: false, respectGpc: false, activity: true,
     });
+    script.setAttribute('data-activity', 'off');
+    expect(readConfig(script).activity).toBe(false);
+    // Any other value leaves it on.
+    script.setAttribute('data-activity', '');
+    expect(readConfig(script).activity).toBe(true);
     expect(readConfig(undefined).apiBase).toBe('https://a.klaviyo.com');
   });
 

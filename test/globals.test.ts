@@ -200,6 +200,7 @@ describe('dataLayer', () => {
     const client = recordingClient({ dataLayer: true });
     installGlobals(window, client, client.log);
     client.start();
-    expect(metrics(client.sent)).toEqual(['profiles', 'Viewed Product']);
+    // Active on Site last: after the queued calls and the dataLayer's events.
+    expect(metrics(client.sent)).toEqual(['profiles', 'Viewed Product', '__activity__']);
   });
 });

@@ -12,7 +12,7 @@ describe('normalizeEvent', () => {
     const { log } = quiet();
     expect(normalizeEvent({ metric: 'Placed Order', properties: { $value: '$15.98', $event_id: 1001 } }, log, NOW)).toEqual({
       metric: 'Placed Order',
-      properties: { $value: 15.98, $event_id: 1001 },
+      properties: { $use_ip: true, $is_session_activity: true, $value: 15.98, $event_id: 1001 },
       value: 15.98,
       uniqueId: '1001',
       time: '2026-08-01T10:00:00.000Z',
@@ -22,7 +22,7 @@ describe('normalizeEvent', () => {
   it('a $value that is no number is left out with a warning naming the event', () => {
     const { log, warnings } = quiet();
     const event = normalizeEvent({ metric: 'Viewed Product', properties: { $value: 'free' } }, log, NOW);
-    expect(event.properties).toEqual({});
+    expect(event.properties).toEqual({ $use_ip: true, $is_session_activity: true });
     expect(event.value).toBeUndefined();
     expect(warnings).toEqual(['left out "Viewed Product" $value: not a number']);
   });

@@ -96,7 +96,7 @@ describe('GA4 purchase on dataLayer', () => {
   const purchase = { event: 'purchase', ecommerce: { transaction_id: 'T-9', value: 12, currency: 'EUR', items: [{ item_id: 'a', price: 12 }] } };
 
   it('becomes Placed Order and Ordered Product with data-datalayer-purchase', async () => {
-    const client = await identified({ dataLayer: true, dataLayerPurchase: true });
+    const client = await identified({ dataLayer: true, dataLayerPurchase: true, activity: false });
     client.start();
     (window as unknown as { dataLayer: unknown[] }).dataLayer.push(purchase);
     expect(events(client.sent)).toEqual([
@@ -106,7 +106,7 @@ describe('GA4 purchase on dataLayer', () => {
   });
 
   it('is left alone with data-datalayer only: the platform may send Placed Order from its server', async () => {
-    const client = await identified({ dataLayer: true });
+    const client = await identified({ dataLayer: true, activity: false });
     client.start();
     (window as unknown as { dataLayer: unknown[] }).dataLayer.push(purchase);
     expect(client.sent).toEqual([]);

@@ -5,6 +5,9 @@ import { sanitize } from '../src/events/validate';
 
 beforeEach(clearCookies);
 
+// klaviyo.js's flags, on every event the caller did not set them on.
+const session = { $use_ip: true, $is_session_activity: true };
+
 const identified = async (options = {}) => {
   const client = recordingClient(options);
   await client.api.identify({ email: 'buyer@shop.example' });
@@ -21,7 +24,7 @@ describe('track', () => {
     expect(sent[0].endpoint).toBe('events');
     expect(sent[0].uniqueId).toBe('ev-1');
     expect(attributesOf(sent[0])).toEqual({
-      properties: { Title: 'Loft', $value: 540, $event_id: 'ev-1' },
+      properties: { ...session, Title: 'Loft', $value: 540, $event_id: 'ev-1' },
       time: '2026-11-23T10:00:00.000Z',
       value: 540,
       unique_id: 'ev-1',
@@ -36,7 +39,7 @@ describe('track', () => {
     await api.track('B', { $value: 'free' });
     expect(attributesOf(sent[0]).value).toBe(15.98);
     expect(attributesOf(sent[1]).value).toBeUndefined();
-    expect(attributesOf(sent[1]).properties).toEqual({});
+    expect(attributesOf(sent[1]).properties).toEqual(session);
   });
 
   it('gives every event a fresh UUID when there is no $event_id', async () => {
@@ -157,7 +160,7 @@ describe('with the default logger and debug off', () => {
     const { api, sent } = recordingClient({ log: undefined, debug: false });
     await api.identify({ email: 'quiet@shop.example' });
     await api.track('Quiet', { a: NaN, b: () => 1, c: Symbol('s'), d: 1 });
-    expect(attributesOf(sent[1]).properties).toEqual({ d: 1 });
+    expect(attributesOf(sent[1]).properties).toEqual({ ...session, d: 1 });
   });
 
   it('sends what JSON.stringify would for objects with toJSON: a Date, a URL, a money type', async () => {
@@ -165,7 +168,7 @@ describe('with the default logger and debug off', () => {
     await api.identify({ email: 'quiet@shop.example' });
     const price = { amount: 1250, toJSON: () => '12.50' };
     await api.track('Typed', { at: new Date('2026-11-23T10:00:00Z'), page: new URL('https://shop.example/p/1?x=1'), price, bad: new Date(NaN) });
-    expect(attributesOf(sent[1]).properties).toEqual({ at: '2026-11-23T10:00:00.000Z', page: 'https://shop.example/p/1?x=1', price: '12.50', bad: null });
+    expect(attributesOf(sent[1]).properties).toEqual({ ...session, at: '2026-11-23T10:00:00.000Z', page: 'https://shop.example/p/1?x=1', price: '12.50', bad: null });
   });
 
   it('an event over the 4 MB one request may carry is refused at track(): false, a console error, nothing queued', async () => {

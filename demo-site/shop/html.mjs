@@ -5,10 +5,14 @@ export const money = (n) => `$${Number(n).toFixed(2)}`;
 export const COMPANY_ID = 'Demo01';
 export const LIST_ID = 'Y6nRLr';
 
-/** The async SDK tag, query form (`?company_id=`) or path form (`/KEY/klaviyo-lite.js`). */
-export function sdkTag({ apiBase, loader = 'query', dataLayer = false, consent = false }) {
+/**
+ * The async SDK tag, query form (`?company_id=`) or path form (`/KEY/klaviyo-lite.js`). activity: false adds
+ * data-activity="off" (no Active on Site).
+ */
+export function sdkTag({ apiBase, loader = 'query', dataLayer = false, consent = false, activity = true }) {
   const src = loader === 'path' ? `/${COMPANY_ID}/klaviyo-lite.js` : `/klaviyo-lite.js?company_id=${COMPANY_ID}`;
   const dl = dataLayer ? ' data-datalayer' : '';
   const required = consent ? ' data-consent="required"' : '';
-  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl}${required} data-debug></script>`;
+  const off = activity ? '' : ' data-activity="off"';
+  return `<script async src="${src}" data-api-base="${esc(apiBase)}"${dl}${required}${off} data-debug></script>`;
 }

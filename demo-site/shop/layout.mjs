@@ -18,11 +18,11 @@ const newsletter = `<form class="newsletter" id="newsletter">
  * flavour: 'sdk' (calls window.klaviyo) or 'ga4' (only pushes to dataLayer).
  * loader: 'query' | 'path' | 'gtm' (the GTM page injects the tag itself).
  */
-export function layout({ title, body, apiBase, built, flavour = 'sdk', loader = 'query', consent = false, scripts = [], path = '/' }) {
+export function layout({ title, body, apiBase, built, flavour = 'sdk', loader = 'query', consent = false, scripts = [], path = '/', activity = true }) {
   const ga4 = flavour === 'ga4';
   const links = nav[flavour].map(([href, label]) =>
     `<a href="${href}"${href === path ? ' aria-current="page"' : ''}>${label}${/cart$/.test(href) ? ' <span class="count" data-cart-count></span>' : ''}</a>`).join('');
-  const loaders = loader === 'gtm' ? '' : `<script src="/stub.js"></script>\n${sdkTag({ apiBase, loader, dataLayer: ga4, consent })}`;
+  const loaders = loader === 'gtm' ? '' : `<script src="/stub.js"></script>\n${sdkTag({ apiBase, loader, dataLayer: ga4, consent, activity })}`;
   const warn = built ? '' : '<p class="banner">dist/klaviyo-lite.js is missing: run <code>npm run build</code> and reload.</p>';
   const mods = ['shop.js', 'inspector.js', ...scripts].map((s) => `<script type="module" src="/assets/${s}"></script>`).join('\n');
   return `<!doctype html>

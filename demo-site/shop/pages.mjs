@@ -127,8 +127,8 @@ export function account() {
   };
 }
 
-export function gtm(apiBase, stub) {
-  const tag = `<script>\n${stub.trim()}\n</script>\n${sdkTag({ apiBase })}`;
+export function gtm(apiBase, stub, activity) {
+  const tag = `<script>\n${stub.trim()}\n</script>\n${sdkTag({ apiBase, activity })}`;
   return {
     title: 'Google Tag Manager',
     loader: 'gtm',

@@ -42,10 +42,10 @@ function route(path) {
 }
 
 /**
- * Start the shop. apiBase is where the SDK (and the inspector) reach the API emulator.
- * Returns { url, port, close() }.
+ * Start the shop. apiBase is where the SDK (and the inspector) reach the API emulator; activity: false puts
+ * data-activity="off" on the SDK tag. Returns { url, port, close() }.
  */
-export async function startShop({ port = 8080, host = '127.0.0.1', apiBase = 'http://127.0.0.1:8787', dist = distDir } = {}) {
+export async function startShop({ port = 8080, host = '127.0.0.1', apiBase = 'http://127.0.0.1:8787', dist = distDir, activity = true } = {}) {
   apiBase = apiBase.replace(/\/+$/, '');
   const built = () => existsSync(join(dist, 'klaviyo-lite.js'));
 
@@ -67,11 +67,11 @@ export async function startShop({ port = 8080, host = '127.0.0.1', apiBase = 'ht
     let p = route(path);
     if (p?.gtm) {
       const stub = await readFile(join(dist, 'stub.js'), 'utf8').catch(() => '/* dist/stub.js missing: npm run build */');
-      p = { flavour: 'sdk', ...pages.gtm(apiBase, stub) };
+      p = { flavour: 'sdk', ...pages.gtm(apiBase, stub, activity) };
     }
     const status = p ? 200 : 404;
     p ??= pages.notFound();
-    const html = layout({ ...p, apiBase, built: built(), path });
+    const html = layout({ ...p, apiBase, built: built(), path, activity });
     await send(res, status, types['.html'], html, { 'content-security-policy': csp(apiBase, p.csp === 'inline') });
   }
 

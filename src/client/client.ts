@@ -17,6 +17,8 @@ import { OPTED_OUT, type ClientContext, type Methods } from './context';
 import { normalizeEvent } from './normalize';
 import { trackingMethods } from './tracking';
 import { visitorMethods } from './visitor';
+import { activityOnce } from './activity';
+import { isCrawler } from '../page/crawler';
 
 export interface ClientOptions extends Partial<Config> {
   delivery?: Delivery;
@@ -42,14 +44,19 @@ const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending
 
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags default to undefined: they are only ever tested for truth.
-  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false }, options) as Config;
+  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false, activity: true }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
   // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
   const inBrowser = typeof document == 'object';
   const identity = createIdentity(config.cookieDomain);
   const hold = createHold(sessionStore, now);
+  // A crawler is treated as a visitor who opted out: nothing is sent or stored.
+  const crawler = inBrowser && isCrawler(navigator.userAgent);
+  const refusal = crawler ? 'a crawler' : OPTED_OUT;
   let companyId: string | undefined;
+  // Active on Site: from start() on, after the page's queued calls ran.
+  let activity = noop;
 
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
@@ -62,11 +69,14 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const delivery = options.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
-  const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) =>
+  const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
     delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
+    // The visitor may have become identified by this request.
+    activity();
+  };
 
   const optedOut = () =>
-    identity.isOptedOut() || (config.respectGpc === true && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
+    crawler || identity.isOptedOut() || (config.respectGpc === true && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
 
   const drop = (what: string, why: string): false => {
     log.debug(`dropped "${what}": ${why}`);
@@ -80,7 +90,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const trackPayload = (payload: TrackPayload): boolean => {
     const { metric } = payload;
     const event = normalizeEvent(payload, log, now());
-    if (optedOut()) return drop(metric, OPTED_OUT);
+    if (optedOut()) return drop(metric, refusal);
     const ids = identity.identifiers();
     if (!isEmpty(ids)) {
       // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
@@ -102,7 +112,7 @@ export function createClient(options: ClientOptions = {}): Client {
   };
 
   const context: ClientContext = {
-    config, log, now, identity, delivery, send, trackPayload, optedOut, drop, release, forgetHeld: hold.take,
+    config, log, now, identity, delivery, send, trackPayload, optedOut, refusal, drop, release, forgetHeld: hold.take,
   };
   // No prototype: a page calling "toString" or "__proto__" finds no method. Each feature adds its own methods.
   const methods: Methods = Object.assign(Object.create(null), visitorMethods(context), trackingMethods(context), funnelMethods(context), {
@@ -126,6 +136,8 @@ export function createClient(options: ClientOptions = {}): Client {
       if (!w.dataLayer) w.dataLayer = [];
       watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
     }
+    if (config.activity && inBrowser) activity = activityOnce(identity.isIdentified, trackPayload);
+    activity();
   };
 
   return { api, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };

@@ -24,8 +24,10 @@ export interface ClientContext {
   send(endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string): void;
   /** Normalises an event an adapter shaped, then sends, holds or drops it: false when dropped. */
   trackPayload(payload: TrackPayload): boolean;
-  /** Opted out (cookie, optOut(), or Global Privacy Control when respected): nothing is sent or stored. */
+  /** Opted out (cookie, optOut(), or Global Privacy Control when respected), or a crawler: nothing is sent or stored. */
   optedOut(): boolean;
+  /** Why, when optedOut(): for the debug channel and the rejection's message. */
+  refusal: string;
   /** Logs why a call was dropped; returns false, the call's result. */
   drop(what: string, why: string): false;
   /** Sends the events held while the visitor was anonymous (data-hold-anonymous), once it is not. */

@@ -2,14 +2,15 @@ import { randomId } from '../identity/cookie';
 import { clip, toNumber } from '../events/number';
 import { sanitize } from '../events/validate';
 import type { Logger, TrackPayload } from '../types';
+import { withSession } from './activity';
 
 /**
- * An event as it is sent: properties made safe to serialise, `$value` a number (or left out), a `unique_id`
+ * An event as it is sent: properties made safe to serialise, klaviyo.js's session flags added, `$value` a number (or left out), a `unique_id`
  * (`$event_id`, else a fresh UUID, so that a retry never counts twice) and the time it was tracked.
  */
 export function normalizeEvent(payload: TrackPayload, log: Logger, now: number): TrackPayload {
   const { metric } = payload;
-  const properties = sanitize(payload.properties, log);
+  const properties = withSession(sanitize(payload.properties, log));
   if ('$value' in properties) {
     const coerced = toNumber(properties.$value);
     if (coerced === undefined) {

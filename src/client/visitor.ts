@@ -5,7 +5,7 @@ import { isEmpty } from '../events/validate';
 import { localStore } from '../delivery/storage';
 import { forgetViewedItems } from '../identity/viewed';
 import type { IdentifyInput, SubscribeInput } from '../types';
-import { OPTED_OUT, type ClientContext } from './context';
+import type { ClientContext } from './context';
 import { subscriptionOf } from './subscribe-rules';
 
 const NEW_VISITOR = 'not the stored email/phone/id: a new visitor (Klaviyo ignores identifier changes)';
@@ -18,7 +18,7 @@ export function visitorMethods(context: ClientContext) {
     identify(input?: IdentifyInput) {
       // No argument reads the visitor, as klaviyo.js answers it.
       if (input === undefined) return identity.visitor();
-      if (optedOut()) fail('opted_out', `identify ignored: ${OPTED_OUT}`);
+      if (optedOut()) fail('opted_out', `identify ignored: ${context.refusal}`);
       if (!input || typeof input != 'object') fail('invalid_argument', 'identify: not an object');
       // A refusal names every field that was left out.
       const problems: string[] = [];
@@ -39,7 +39,7 @@ export function visitorMethods(context: ClientContext) {
       return attributes;
     },
     subscribe(input: SubscribeInput) {
-      if (optedOut()) return drop('subscribe', OPTED_OUT);
+      if (optedOut()) return drop('subscribe', context.refusal);
       if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
       // Another email or phone than the stored one is another person: nothing stored goes along.
       const known = identity.switches(input) ? {} : identifiers();

@@ -42,5 +42,6 @@ export function readConfig(script: HTMLScriptElement | undefined): Config {
     consent: data('consent'),
     consentGcm: data('consent-gcm'),
     consentOnetrust: data('consent-onetrust'),
+    activity: attribute('activity') != 'off',
   };
 }

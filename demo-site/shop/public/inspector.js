@@ -49,10 +49,14 @@ function who(p) {
   return ['email', 'phone_number', 'external_id', '_kx'].filter((k) => p[k]).map((k) => (k === 'email' ? p[k] : `${k}: ${p[k]}`)).join(' · ');
 }
 
+// Klaviyo's names for the metrics klaviyo.js (and klaviyo-lite) send under an internal name.
+const LABELS = { __activity__: 'Active on Site' };
+const label = (name) => LABELS[name] ?? name;
+
 function item(r) {
   const li = document.createElement('li');
   li.className = `ki-rec ki-${tone(r)}`;
-  const metric = r.metric ?? (r.metrics ? `${r.metrics.join(', ')} (×${r.metrics.length})` : '');
+  const metric = r.metric != null ? label(r.metric) : (r.metrics ? `${r.metrics.map(label).join(', ')} (×${r.metrics.length})` : '');
   const time = r.time ? new Date(r.time).toLocaleTimeString() : '';
   const errs = (r.errors ?? []).map((e) => {
     const at = e.source?.pointer ?? e.source?.parameter;
