@@ -109,12 +109,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // How long `r` must still wait: for the answer to a try in flight here, or as the schedule says.
   const wait = (r: Rec, now: number) => (inFlight.has(r.id) ? Infinity : waitFor(r, now, pacer));
 
-  // Under the record's own account and API base, whichever page made it.
   const deliver = async (r: Rec, body: string, size: number, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
     if (keepalive) keepaliveBytes += size;
-    const target = { apiBase: r.apiBase, fetch: options.fetch };
-    const reply = await post(target, r.endpoint, body, r.companyId!, keepalive, timeoutFor(size));
+    const reply = await post(r, body, keepalive, timeoutFor(size), options.fetch);
     inFlight.delete(r.id);
     if (keepalive) {
       keepaliveBytes -= size;
