@@ -6,7 +6,7 @@ import { randomName, toRecord, type Rec } from './records';
 import { waitFor } from './schedule';
 import { byteSize, leaseFor, timeoutFor } from './size';
 import { post } from './transport';
-import { planKeepalive } from './unload';
+import { planKeepalive, type Send } from './unload';
 import type { Logger, OutboundRequest } from '../types';
 
 export interface DeliveryOptions {
@@ -109,7 +109,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // How long `r` must still wait: for the answer to a try in flight here, or as the schedule says.
   const wait = (r: Rec, now: number) => (inFlight.has(r.id) ? Infinity : waitFor(r, now, pacer));
 
-  const deliver = async (r: Rec, body: string, size: number, keepalive: boolean) => {
+  const deliver = async ([r, body, size]: Send, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
     if (keepalive) keepaliveBytes += size;
     const reply = await post(r, body, keepalive, timeoutFor(size), options.fetch);
@@ -147,7 +147,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         const r = take(head, now + leaseFor(size), now);
         list[0] = r;
         outbox.write(list);
-        await deliver(r, body, size, false);
+        await deliver([r, body, size], false);
       }
     } catch (error) {
       report('send')(error);
@@ -174,11 +174,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // Async, so that what throws rejects: its requests still start at once, before the first await.
   const unload = async (gone: boolean) => {
     const list = save();
-    const plan = { now: Date.now(), gone, budget: keepaliveBudget - keepaliveBytes, stopped, inFlight, wait, take };
-    const sends = planKeepalive(list, plan);
+    const sends = planKeepalive(list, Date.now(), gone, keepaliveBudget - keepaliveBytes, stopped, inFlight, wait, take);
     if (gone) outbox.release();
     else if (sends.length) outbox.write(list);
-    return Promise.all(sends.map((s) => deliver(s.rec, s.body, s.size, true)));
+    return Promise.all(sends.map((s) => deliver(s, true)));
   };
 
   const hide = (gone: boolean) => {
