@@ -40,8 +40,9 @@ export async function post(r: Rec, body: string, keepalive: boolean, timeout: nu
     let errors: ApiError[] | undefined;
     if (status > 399) {
       // ky's timeout (0.28.7) ends with the answer's headers: reading an error's body gets what is left of it.
+      // Resolves undefined: setTimeout passes its callback nothing.
       const late = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), end - Date.now());
+        timer = setTimeout(resolve as () => void, end - Date.now());
       });
       try {
         errors = ((await Promise.race([response.json(), late])) || {}).errors;
