@@ -187,29 +187,26 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // visibilitychange is the document's; the others are the window's. No "storage" listener: subscribing to
   // storage events costs every page load about 0.7 ms in Chromium; a key another page released is adopted at
   // this page's next look (any send, and every 5 s while records wait) or by the next page load.
-  const handlers: Record<string, (event: any) => void> = {
-    pagehide: () => {
-      leaving = true;
-      hide(true);
-    },
-    visibilitychange: () => {
-      hidden = document.visibilityState == 'hidden';
-      if (hidden) hide(false);
-    },
-    // Back from the bfcache: the key was released and may have been adopted meanwhile.
-    pageshow: (event: PageTransitionEvent) => {
-      if (!event.persisted) return;
-      leaving = false;
-      outbox.resume();
-      wake(0);
-    },
+  const onPagehide = () => {
+    leaving = true;
+    hide(true);
+  };
+  const onVisibility = () => {
+    hidden = document.visibilityState == 'hidden';
+    if (hidden) hide(false);
+  };
+  // Back from the bfcache: the key was released and may have been adopted meanwhile.
+  const onPageshow = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) return;
+    leaving = false;
+    outbox.resume();
+    wake(0);
   };
 
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    for (const type in handlers) {
-      const target = type == 'visibilitychange' ? document : window;
-      target[method](type, handlers[type]);
-    }
+    window[method]('pagehide', onPagehide);
+    document[method]('visibilitychange', onVisibility);
+    window[method]('pageshow', onPageshow);
   };
 
   const delivery: Delivery = {
