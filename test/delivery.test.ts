@@ -158,7 +158,7 @@ describe('delivery', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(180_000);
     expect(gaps.at(-1)).toBeGreaterThan(170_000);
     expect(log.error).toHaveBeenCalledTimes(1);
-    expect(log.error.mock.calls[0][0]).toMatch(/request after 50 tries: network error/);
+    expect(log.error.mock.calls[0][0]).toMatch(/request: network error after 50 tries/);
     expect(delivery.pending()).toBe(0);
   });
 

@@ -21,11 +21,9 @@ export function settle(outbox: Outbox, log: Logger, random: () => number, r: Rec
   const tries = rec.tries + 1;
   if (ok || !retry || tries >= maxTries) {
     list.splice(i, 1);
-    if (!ok) {
-      const why = retry ? ` after ${maxTries} tries` : '';
-      const where = retry ? '' : (errors || []).map((e) => ` ${e.detail} at ${(e.source || {}).pointer}`).join(';');
-      log.error(`dropped ${r.endpoint} request${why}: ${status || 'network error'}${where}`);
-    }
+    // Refused: what Klaviyo said, where in the body.
+    const why = retry ? ` after ${maxTries} tries` : (errors || []).map((e) => ` ${e.detail} at ${(e.source || {}).pointer}`).join(';');
+    if (!ok) log.error(`dropped ${r.endpoint} request: ${status || 'network error'}${why}`);
   } else {
     list[i] = Object.assign({}, rec, { tries, at: retryAt(tries, after, Date.now(), random), lease: undefined });
   }

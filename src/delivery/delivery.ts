@@ -6,7 +6,7 @@ import { randomName, toRecord, type Rec } from './records';
 import { waitFor } from './schedule';
 import { byteSize, leaseFor, timeoutFor } from './size';
 import { post } from './transport';
-import { planKeepalive } from './unload';
+import { planKeepalive, type Send } from './unload';
 import type { Logger, OutboundRequest } from '../types';
 
 export interface DeliveryOptions {
@@ -109,12 +109,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // How long `r` must still wait: for the answer to a try in flight here, or as the schedule says.
   const wait = (r: Rec, now: number) => (inFlight.has(r.id) ? Infinity : waitFor(r, now, pacer));
 
-  // Under the record's own account and API base, whichever page made it.
-  const deliver = async (r: Rec, body: string, size: number, keepalive: boolean) => {
+  const deliver = async ([r, body, size]: Send, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
     if (keepalive) keepaliveBytes += size;
-    const target = { apiBase: r.apiBase, fetch: options.fetch };
-    const reply = await post(target, r.endpoint, body, r.companyId!, keepalive, timeoutFor(size));
+    const reply = await post(r, body, keepalive, timeoutFor(size), options.fetch);
     inFlight.delete(r.id);
     if (keepalive) {
       keepaliveBytes -= size;
@@ -149,7 +147,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         const r = take(head, now + leaseFor(size), now);
         list[0] = r;
         outbox.write(list);
-        await deliver(r, body, size, false);
+        await deliver([r, body, size], false);
       }
     } catch (error) {
       report('send')(error);
@@ -176,11 +174,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // Async, so that what throws rejects: its requests still start at once, before the first await.
   const unload = async (gone: boolean) => {
     const list = save();
-    const plan = { now: Date.now(), gone, budget: keepaliveBudget - keepaliveBytes, stopped, inFlight, wait, take };
-    const sends = planKeepalive(list, plan);
+    const sends = planKeepalive(list, Date.now(), gone, keepaliveBudget - keepaliveBytes, stopped, inFlight, wait, take);
     if (gone) outbox.release();
     else if (sends.length) outbox.write(list);
-    return Promise.all(sends.map((s) => deliver(s.rec, s.body, s.size, true)));
+    return Promise.all(sends.map((s) => deliver(s, true)));
   };
 
   const hide = (gone: boolean) => {
@@ -190,29 +187,26 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // visibilitychange is the document's; the others are the window's. No "storage" listener: subscribing to
   // storage events costs every page load about 0.7 ms in Chromium; a key another page released is adopted at
   // this page's next look (any send, and every 5 s while records wait) or by the next page load.
-  const handlers: Record<string, (event: any) => void> = {
-    pagehide: () => {
-      leaving = true;
-      hide(true);
-    },
-    visibilitychange: () => {
-      hidden = document.visibilityState == 'hidden';
-      if (hidden) hide(false);
-    },
-    // Back from the bfcache: the key was released and may have been adopted meanwhile.
-    pageshow: (event: PageTransitionEvent) => {
-      if (!event.persisted) return;
-      leaving = false;
-      outbox.resume();
-      wake(0);
-    },
+  const onPagehide = () => {
+    leaving = true;
+    hide(true);
+  };
+  const onVisibility = () => {
+    hidden = document.visibilityState == 'hidden';
+    if (hidden) hide(false);
+  };
+  // Back from the bfcache: the key was released and may have been adopted meanwhile.
+  const onPageshow = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) return;
+    leaving = false;
+    outbox.resume();
+    wake(0);
   };
 
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
-    for (const type in handlers) {
-      const target = type == 'visibilitychange' ? document : window;
-      target[method](type, handlers[type]);
-    }
+    window[method]('pagehide', onPagehide);
+    document[method]('visibilitychange', onVisibility);
+    window[method]('pageshow', onPageshow);
   };
 
   const delivery: Delivery = {

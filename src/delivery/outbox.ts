@@ -83,7 +83,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       json.set(r, text);
     } catch {
       // A cyclic or BigInt body would otherwise jam every later write.
-      log.error(`dropped ${Object(r).endpoint} request: its body cannot be serialized`);
+      log.error(`dropped ${r.endpoint} request: its body cannot be serialized`);
     }
     return text;
   };
@@ -167,13 +167,17 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     if (taken.length || also) write(taken.concat(list));
   };
 
-  // Our records under a new key, with what is left of the old one, if anything (what another page adopted
-  // meanwhile is its to send now), then what the old key never held.
+  // What our key held is gone: another page took it (to send it now), or cleared it. What it never held stays.
+  const forget = () => {
+    list = list.filter((r) => !saved.has(r.id));
+    saved = new Set();
+  };
+
+  // Our records under a new key, with what is left of the old one, if anything, then what the old key never held.
   const rekey = () => {
     const old = own;
     own = name();
-    list = list.filter((r) => !saved.has(r.id));
-    saved = new Set();
+    forget();
     adopt(old);
   };
 
@@ -181,10 +185,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const sync = () => {
     open();
     try {
-      if (store && list.length && store.getItem(own) == null) {
-        list = list.filter((r) => !saved.has(r.id));
-        saved = new Set();
-      }
+      if (store && list.length && store.getItem(own) == null) forget();
     } catch {
       fallBack();
     }
@@ -210,7 +211,6 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       if (Math.abs(Date.now() - scanned) >= 5e3) adopt();
     },
     release() {
-      open();
       released = true;
       write(list);
     },

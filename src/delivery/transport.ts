@@ -1,5 +1,5 @@
 import ky from 'ky';
-import type { Endpoint } from '../types';
+import type { Rec } from './records';
 
 export interface ApiError {
   detail?: string;
@@ -11,30 +11,20 @@ export type Reply = [status: number, retryAfter?: string | null, errors?: ApiErr
 
 const headers = { revision: '2026-07-15', 'content-type': 'application/vnd.api+json' };
 
-/** Where a record goes: its own API base; `fetch` replaces the page's (tests, server-side rendering). */
-export interface Target {
-  apiBase: string;
-  fetch?: typeof fetch;
-}
-
-/** One try of one request, ordinary or keepalive, through ky. Never throws: a failure is status 0. */
-export async function post(
-  target: Target,
-  endpoint: Endpoint,
-  body: string,
-  companyId: string,
-  keepalive: boolean,
-  timeout: number,
-): Promise<Reply> {
+/**
+ * One try of record `r` (`body` serialized), ordinary or keepalive, through ky, under the record's own account
+ * and API base; `fetch` replaces the page's (tests, server-side rendering). Never throws: a failure is status 0.
+ */
+export async function post(r: Rec, body: string, keepalive: boolean, timeout: number, fetch?: typeof globalThis.fetch): Promise<Reply> {
   // Looked up per request: pages load polyfills or patch fetch after us. Called bare: native fetch
   // throws when `this` is some other object.
-  const fetcher = (request: Request) => (target.fetch || globalThis.fetch)(request);
+  const fetcher = (request: Request) => (fetch || globalThis.fetch)(request);
   const end = Date.now() + timeout;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // company_id in the URL, not ky's searchParams: for those, ky 0.28.7 rebuilds the Request from itself, which
     // makes the body a stream, and browsers refuse a keepalive request with a stream body.
-    const response = await ky.post(`${target.apiBase}/client/${endpoint}?company_id=${encodeURIComponent(companyId)}`, {
+    const response = await ky.post(`${r.apiBase}/client/${r.endpoint}?company_id=${encodeURIComponent(r.companyId!)}`, {
       headers,
       // Text, not ky's json option: that sends content-type application/json, and JSON:API has its own.
       body,
@@ -50,8 +40,9 @@ export async function post(
     let errors: ApiError[] | undefined;
     if (status > 399) {
       // ky's timeout (0.28.7) ends with the answer's headers: reading an error's body gets what is left of it.
+      // Resolves undefined: setTimeout passes its callback nothing.
       const late = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), end - Date.now());
+        timer = setTimeout(resolve as () => void, end - Date.now());
       });
       try {
         errors = ((await Promise.race([response.json(), late])) || {}).errors;

@@ -3,38 +3,29 @@ import { leased } from './schedule';
 import { byteSize, leaseFor } from './size';
 import type { Rec } from './records';
 
-/** A record leased for a keepalive try, its body, and that body's size. */
-export interface KeepaliveSend {
-  rec: Rec;
-  body: string;
-  size: number;
-}
-
-export interface KeepalivePlan {
-  now: number;
-  /** After pagehide: the page will not live to hear the answers. */
-  gone: boolean;
-  /** Keepalive bytes that may still be in flight. */
-  budget: number;
-  stopped: boolean;
-  /** The records of this page in flight, each with whether by keepalive. */
-  inFlight: Map<string, boolean>;
-  wait(r: Rec, now: number): number;
-  take(r: Rec, lease: number, now: number): Rec;
-}
+/** A record leased for a try, its body, and that body's size in bytes. */
+export type Send = [rec: Rec, body: string, size: number];
 
 /**
- * The records to send now, head first, within the budget; `list` gets their leases. Records stay in the outbox
- * until answered. On pagehide what is sent, and what is in flight, is leased for 1 s only: the page's key is
- * released, so that the next page adopts them at once and sends them again unless confirmed (unique_id keeps
- * that harmless).
+ * The records to send now, head first, within `budget` (keepalive bytes that may still be in flight); `list`
+ * gets their leases. `gone`: after pagehide, the page will not live to hear the answers. `inFlight`: this page's
+ * records in flight, each with whether by keepalive. Records stay in the outbox until answered. On pagehide what
+ * is sent, and what is in flight, is leased for 1 s only: the page's key is released, so that the next page
+ * adopts them at once and sends them again unless confirmed (unique_id keeps that harmless).
  */
-export function planKeepalive(list: Rec[], plan: KeepalivePlan): KeepaliveSend[] {
-  const { now, gone, inFlight } = plan;
-  const sends: KeepaliveSend[] = [];
-  let budget = plan.budget;
+export function planKeepalive(
+  list: Rec[],
+  now: number,
+  gone: boolean,
+  budget: number,
+  stopped: boolean,
+  inFlight: Map<string, boolean>,
+  wait: (r: Rec, now: number) => number,
+  take: (r: Rec, lease: number, now: number) => Rec,
+): Send[] {
+  const sends: Send[] = [];
   // Once a record may not go, the rest waits too: one order per page.
-  let blocked = plan.stopped;
+  let blocked = stopped;
   list.forEach((r, i) => {
     // No account yet: it waits.
     if (!r.companyId) blocked = true;
@@ -46,7 +37,7 @@ export function planKeepalive(list: Rec[], plan: KeepalivePlan): KeepaliveSend[]
       return;
     }
     if (!again && leased(r, now)) return;
-    if (blocked || (!again && plan.wait(r, now) > 0)) {
+    if (blocked || (!again && wait(r, now) > 0)) {
       blocked = true;
       return;
     }
@@ -57,9 +48,9 @@ export function planKeepalive(list: Rec[], plan: KeepalivePlan): KeepaliveSend[]
       return;
     }
     budget -= size;
-    const rec = plan.take(r, now + (gone ? 1e3 : leaseFor(size)), now);
+    const rec = take(r, now + (gone ? 1e3 : leaseFor(size)), now);
     list[i] = rec;
-    sends.push({ rec, body, size });
+    sends.push([rec, body, size]);
   });
   return sends;
 }
