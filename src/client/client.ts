@@ -28,6 +28,8 @@ export interface ClientOptions extends Partial<Config> {
 
 export interface Client {
   api: KlaviyoLite;
+  /** The methods behind `api`, by name: the consent gate runs them through its own commands. */
+  methods: Methods;
   /** Sends an event that an adapter has already shaped. */
   trackPayload(payload: TrackPayload): boolean;
   /** Synchronous, for legacy `_learnq.isIdentified()`. */
@@ -140,7 +142,7 @@ export function createClient(options: ClientOptions = {}): Client {
     activity();
   };
 
-  return { api, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };
+  return { api, methods, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */
