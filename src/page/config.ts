@@ -26,22 +26,23 @@ export const checkCompanyId = (id: unknown): CompanyIdProblem =>
   /pk_/i.test(String(id)) ? 'private_key' : typeof id == 'string' && /^[A-Za-z\d]{6}$/.test(id) ? undefined : 'invalid_company_id';
 
 export function readConfig(script: HTMLScriptElement | undefined): Config {
-  const attribute = (name: string) => script && script.getAttribute(`data-${name}`);
-  const data = (name: string) => attribute(name) || undefined;
+  // `data-hold-anonymous` is `dataset.holdAnonymous`.
+  const data: Record<string, string | undefined> = script ? script.dataset : {};
   // Present, as `data-debug` or `data-debug="true"`, and not "false".
-  const flag = (name: string) => attribute(name) != null && attribute(name) != 'false';
+  const flag = (value?: string) => value != null && value != 'false';
   return {
     companyId: script && script.src ? companyIdFromSrc(script.src) : undefined,
-    apiBase: (data('api-base') || DEFAULT_API_BASE).replace(/\/+$/, ''),
-    cookieDomain: data('cookie-domain'),
-    debug: flag('debug'),
-    dataLayer: flag('datalayer'),
-    dataLayerPurchase: flag('datalayer-purchase'),
-    holdAnonymous: flag('hold-anonymous'),
-    respectGpc: flag('respect-gpc'),
-    consent: data('consent'),
-    consentGcm: data('consent-gcm'),
-    consentOnetrust: data('consent-onetrust'),
-    activity: attribute('activity') != 'off',
+    apiBase: (data.apiBase || DEFAULT_API_BASE).replace(/\/+$/, ''),
+    // An empty attribute is none.
+    cookieDomain: data.cookieDomain || undefined,
+    debug: flag(data.debug),
+    dataLayer: flag(data.datalayer),
+    dataLayerPurchase: flag(data.datalayerPurchase),
+    holdAnonymous: flag(data.holdAnonymous),
+    respectGpc: flag(data.respectGpc),
+    consent: data.consent,
+    consentGcm: data.consentGcm,
+    consentOnetrust: data.consentOnetrust,
+    activity: data.activity != 'off',
   };
 }
