@@ -2,7 +2,6 @@ import type { Logger } from '../types';
 
 // At most this many calls wait for an answer, in memory: this page only.
 const MAX_HELD = 100;
-const noop = () => {};
 
 interface Held {
   /** When the call was made: the event's time once it runs. */
@@ -31,7 +30,7 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
   return {
     /** Runs `run` now when consent is granted, later (with this moment's time) once it is; refused, false. */
     call(run: () => unknown): Promise<unknown> {
-      const promise = new Promise((settle) => {
+      return new Promise((settle) => {
         // The executor turns what a call throws into a rejection: nothing reaches the page, the calls after it run.
         if (granted !== undefined) settle(granted && run());
         else if (held.push({ time: Date.now(), run, settle }) > MAX_HELD) {
@@ -40,9 +39,6 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
           oldest.settle(false);
         }
       });
-      // As with the client's own Promises: a rejection the page ignores is not an unhandled one.
-      promise.catch(noop);
-      return promise;
     },
     /** A consent signal: the latest one wins. */
     set(value: boolean, source: string) {
@@ -58,7 +54,6 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
       }
       replaying = undefined;
     },
-    granted: () => granted === true,
     /** The time of the call running: its own when it was held. */
     now: () => replaying || Date.now(),
   };

@@ -42,8 +42,9 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   for (const name of GATED_METHODS.split(' ')) methods[name] = (...args) => gate.call(() => client!.methods[name](...args));
   methods.consent = (value) => {
     // Only `true` grants: a value the page got wrong refuses.
-    gate.set(value === true, 'page');
-    return gate.granted();
+    const granted = value === true;
+    gate.set(granted, 'page');
+    return granted;
   };
   const { run, push } = createCommands(methods, log, true);
   const api = markLive({ push } as KlaviyoLite & Record<string, unknown>);
@@ -67,7 +68,7 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   // cookie and no storage); those are sent only with data-datalayer.
   const gcm = gcmReader((config.consentGcm || 'ad_storage ad_user_data').split(/[\s,]+/), reader('gcm'));
   const onPayload = (payload: TrackPayload) => {
-    if (config.dataLayer) gate.call(() => client!.trackPayload(payload));
+    if (config.dataLayer) gate.call(() => client!.trackPayload(payload)).catch((error) => log.warn('dataLayer event not sent', error));
   };
   watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, config.dataLayerPurchase, gcm);
   const watch = (name: string, start: (reader: Reader) => void) => reader(name)(() => start(reader(name)))();
