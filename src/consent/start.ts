@@ -2,8 +2,8 @@ import { watchDataLayer } from '../adapters/ga4';
 import { createClient, type Client, type ClientOptions } from '../client/client';
 import { createCommands } from '../client/commands';
 import type { Methods } from '../client/context';
-import { installGlobals, markLive } from '../page/globals';
-import type { Config, KlaviyoLite, Logger, TrackPayload } from '../types';
+import { installGlobals } from '../page/globals';
+import type { Config, Logger, TrackPayload } from '../types';
 import { watchCookiebot } from './cookiebot';
 import { forgetVisitor } from './forget';
 import { createGate, type Reader } from './gate';
@@ -46,9 +46,7 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
     gate.set(granted, 'page');
     return granted;
   };
-  const { run, push } = createCommands(methods, log, true);
-  const api = markLive({ push } as KlaviyoLite & Record<string, unknown>);
-  for (const name in methods) api[name] = (...args: unknown[]) => run(name, args);
+  const { api } = createCommands(methods, log, true);
   installGlobals(w, {
     api,
     isIdentified: () => !!client && client.isIdentified(),
