@@ -6,10 +6,9 @@ const OWN_NAME = /klaviyo-lite(\.min)?\.js/;
 /** Our own `<script>`: `currentScript` when the browser sets it (GTM's injection paths don't), else by name. */
 export function findScript(doc: Document): HTMLScriptElement | undefined {
   const current = doc.currentScript as HTMLScriptElement | null;
-  if (current && OWN_NAME.test(current.src)) return current;
-  const scripts = doc.getElementsByTagName('script');
-  for (let i = scripts.length; i--; ) if (OWN_NAME.test(scripts[i].src)) return scripts[i];
-  return current || undefined;
+  // currentScript first, then the tags from the last one back.
+  const own = [current].concat(Array.from(doc.scripts).reverse()).find((script) => script && OWN_NAME.test(script.src));
+  return own || current || undefined;
 }
 
 /** The company id from `?company_id=KEY` or the path form `…/KEY/klaviyo-lite.js`. */
