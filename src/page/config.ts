@@ -14,9 +14,9 @@ export function findScript(doc: Document): HTMLScriptElement | undefined {
 /** The company id from `?company_id=KEY` or the path form `…/KEY/klaviyo-lite.js`. */
 export function companyIdFromSrc(src: string): string | undefined {
   const url = new URL(src, location.href);
-  const path = url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/);
+  const folder = (url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/) || [])[1];
   // A folder that is no key (`/dist/`) is just where the script lives; a private key there is still refused.
-  return url.searchParams.get('company_id') || (path && checkCompanyId(path[1]) != 'invalid_company_id' ? path[1] : undefined);
+  return url.searchParams.get('company_id') || (checkCompanyId(folder) != 'invalid_company_id' ? folder : undefined);
 }
 
 export type CompanyIdProblem = 'private_key' | 'invalid_company_id' | undefined;
