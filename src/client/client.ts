@@ -3,7 +3,6 @@ import { trackLines } from '../adapters/orders';
 import { eventBody } from '../events/body';
 import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
 import { createDelivery, type Delivery } from '../delivery/delivery';
-import { markLive } from '../page/globals';
 import { createHold } from '../identity/hold';
 import { COOKIE_KEYS, createIdentity } from '../identity/cookie';
 import { createLogger } from '../log';
@@ -28,6 +27,8 @@ export interface ClientOptions extends Partial<Config> {
 
 export interface Client {
   api: KlaviyoLite;
+  /** The methods behind `api`, by name: the consent gate runs them through its own commands. */
+  methods: Methods;
   /** Sends an event that an adapter has already shaped. */
   trackPayload(payload: TrackPayload): boolean;
   /** Synchronous, for legacy `_learnq.isIdentified()`. */
@@ -122,9 +123,7 @@ export function createClient(options: ClientOptions = {}): Client {
     },
   });
 
-  const { run, push } = createCommands(methods, log, inBrowser);
-  const api = markLive({ push } as KlaviyoLite & Record<string, unknown>);
-  for (const name in methods) api[name] = (...args: unknown[]) => run(name, args);
+  const { run, api } = createCommands(methods, log, inBrowser);
   // Legacy code reads `klaviyo.account()` as a string.
   (api as Record<string, unknown>).account = (...args: unknown[]) => Object.assign(run('account', args), { toString: () => companyId || '', toJSON: () => companyId });
 
@@ -140,7 +139,7 @@ export function createClient(options: ClientOptions = {}): Client {
     activity();
   };
 
-  return { api, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };
+  return { api, methods, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */

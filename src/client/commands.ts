@@ -1,11 +1,13 @@
 import { KlaviyoLiteError } from '../errors';
-import type { Callback, Logger } from '../types';
+import { markLive } from '../page/globals';
+import type { Callback, KlaviyoLite, Logger } from '../types';
 import type { Methods } from './context';
 
 const noop = () => {};
 
 /**
- * Runs the klaviyo object's methods by name. Every call returns a Promise: resolved with the method's result,
+ * Runs the klaviyo object's methods by name, and makes the object (`api`: one function per method, and push).
+ * Every call returns a Promise: resolved with the method's result,
  * or rejected with a KlaviyoLiteError (anything else thrown becomes code "internal"). Trailing function
  * arguments are callbacks: they always fire, with the result or false, and one that throws is logged. The
  * Promise never reaches the page as an unhandled rejection (the callbacks' handler handles it).
@@ -51,5 +53,7 @@ export function createCommands(methods: Methods, log: Logger, inBrowser: boolean
       }),
     );
 
-  return { run, push };
+  const api = markLive({ push } as KlaviyoLite & Record<string, unknown>);
+  for (const name in methods) api[name] = (...args: unknown[]) => run(name, args);
+  return { run, push, api };
 }

@@ -10,13 +10,8 @@ const OURS = /^__kla_(outbox|viewed|held)/;
 export function forgetVisitor(w: any): void {
   removeCopies();
   try {
-    for (const name of ['localStorage', 'sessionStorage']) {
-      const store: Storage = w[name];
-      // From the end: removing a key moves only those after it.
-      for (let i = store.length; i--; ) {
-        const key = store.key(i);
-        if (key && OURS.test(key)) store.removeItem(key);
-      }
+    for (const store of [w.localStorage, w.sessionStorage] as Storage[]) {
+      for (const key of Object.keys(store)) if (OURS.test(key)) store.removeItem(key);
     }
   } catch {
     // Storage that throws (sandboxed, disabled) never held anything of ours either.

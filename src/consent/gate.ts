@@ -2,13 +2,11 @@ import type { Logger } from '../types';
 
 // At most this many calls wait for an answer, in memory: this page only.
 const MAX_HELD = 100;
-const noop = () => {};
 
 interface Held {
   /** When the call was made: the event's time once it runs. */
   time: number;
   run: () => unknown;
-  drop: () => unknown;
   settle: (result: unknown) => void;
 }
 
@@ -30,20 +28,17 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
   let held: Held[] = [];
   let replaying: number | undefined;
   return {
-    /** Runs `run` now when consent is granted, later (with this moment's time) once it is, or `drop` when refused. */
-    call(run: () => unknown, drop: () => unknown): Promise<unknown> {
-      const promise = new Promise((settle) => {
+    /** Runs `run` now when consent is granted, later (with this moment's time) once it is; refused, false. */
+    call(run: () => unknown): Promise<unknown> {
+      return new Promise((settle) => {
         // The executor turns what a call throws into a rejection: nothing reaches the page, the calls after it run.
-        if (granted !== undefined) settle(granted ? run() : drop());
-        else if (held.push({ time: Date.now(), run, drop, settle }) > MAX_HELD) {
+        if (granted !== undefined) settle(granted && run());
+        else if (held.push({ time: Date.now(), run, settle }) > MAX_HELD) {
           log.warn('consent: 100 calls held, the oldest dropped');
           const oldest = held.shift()!;
-          oldest.settle(oldest.drop());
+          oldest.settle(false);
         }
       });
-      // As with the client's own Promises: a rejection the page ignores is not an unhandled one.
-      promise.catch(noop);
-      return promise;
     },
     /** A consent signal: the latest one wins. */
     set(value: boolean, source: string) {
@@ -55,11 +50,10 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
       granted = value;
       for (const call of held.splice(0)) {
         replaying = call.time;
-        call.settle(new Promise((resolve) => resolve(value ? call.run() : call.drop())));
+        call.settle(new Promise((resolve) => resolve(value && call.run())));
       }
       replaying = undefined;
     },
-    granted: () => granted === true,
     /** The time of the call running: its own when it was held. */
     now: () => replaying || Date.now(),
   };

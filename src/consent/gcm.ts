@@ -6,6 +6,7 @@ import type { Reader } from './gate';
  * default is no answer: the visitor has not chosen yet.
  */
 export function gcmReader(keys: string[], reader: Reader): (entry: object) => void {
+  // The latest value of every parameter: only `keys` are read.
   const values: Record<string, unknown> = {};
   // A default for some regions only: whether it applies to this visitor is unknown here, so defaults never grant.
   let regional = false;
@@ -14,7 +15,7 @@ export function gcmReader(keys: string[], reader: Reader): (entry: object) => vo
     const update = command[1] == 'update';
     if (command[0] != 'consent' || !(update || command[1] == 'default') || !keys.some((key) => key in params)) return;
     if (!update && params.region) regional = true;
-    else for (const key of keys) if (key in params) values[key] = params[key];
+    else Object.assign(values, params);
     const granted = keys.every((key) => values[key] == 'granted');
     if (update || (granted && !regional)) return granted;
   });

@@ -8,7 +8,7 @@ export function watchOneTrust(w: any, group: string, reader: Reader): void {
   const read = reader(() => {
     const groups = w.OnetrustActiveGroups;
     if (typeof groups != 'string') return;
-    if (groups.split(',').indexOf(group) >= 0) return true;
+    if (groups.split(',').includes(group)) return true;
     // Until the visitor closes the banner, a missing group is a default: no answer yet.
     if (w.OneTrust.IsAlertBoxClosed() === true) return false;
   });

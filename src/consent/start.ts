@@ -1,7 +1,9 @@
 import { watchDataLayer } from '../adapters/ga4';
 import { createClient, type Client, type ClientOptions } from '../client/client';
-import { installGlobals, markLive } from '../page/globals';
-import type { Config, KlaviyoLite, Logger, TrackPayload } from '../types';
+import { createCommands } from '../client/commands';
+import type { Methods } from '../client/context';
+import { installGlobals } from '../page/globals';
+import type { Config, Logger, TrackPayload } from '../types';
 import { watchCookiebot } from './cookiebot';
 import { forgetVisitor } from './forget';
 import { createGate, type Reader } from './gate';
@@ -11,11 +13,9 @@ import { watchShopify } from './shopify';
 import { watchTcf } from './tcf';
 
 // The client's methods (test/consent.test.ts keeps the list in step): the client, which reads cookies, does not
-// exist yet to list its own. push() takes any name.
+// exist yet to list its own.
 export const GATED_METHODS =
   'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout placedOrder subscribeBackInStock trackViewedItem optOut optIn';
-
-const noop = () => {};
 
 /**
  * `data-consent="required"`: window.klaviyo holds every call in memory, and the client (which reads cookies and
@@ -37,42 +37,16 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
     },
   );
 
-  // A call that does not reach the client: its trailing callbacks still fire.
-  const settle = (name: string, args: unknown[], result: unknown) => {
-    for (const arg of args) {
-      try {
-        if (typeof arg == 'function') arg(result);
-      } catch (error) {
-        log.error(`a ${name} callback threw`, error);
-      }
-    }
-    return result;
+  // Each method waits at the gate, and resolves false when consent is refused.
+  const methods: Methods = Object.create(null);
+  for (const name of GATED_METHODS.split(' ')) methods[name] = (...args) => gate.call(() => client!.methods[name](...args));
+  methods.consent = (value) => {
+    // Only `true` grants: a value the page got wrong refuses.
+    const granted = value === true;
+    gate.set(granted, 'page');
+    return granted;
   };
-
-  const call = (name: string, args: unknown[]): Promise<unknown> => {
-    if (name == 'consent') {
-      // Only `true` grants: a value the page got wrong refuses.
-      gate.set(args[0] === true, 'page');
-      return Promise.resolve(settle(name, args, gate.granted()));
-    }
-    return gate.call(
-      () => {
-        const method = client!.api[name as 'track'] as (...args: unknown[]) => Promise<unknown>;
-        return method ? method(...args) : client!.api.push([name as unknown].concat(args));
-      },
-      () => settle(name, args, false),
-    );
-  };
-
-  const api = markLive({} as KlaviyoLite & Record<string, unknown>);
-  for (const name of (GATED_METHODS + ' consent').split(' ')) api[name] = (...args: unknown[]) => call(name, args);
-  api.push = (...commands: unknown[]) =>
-    Promise.all(
-      commands.map((command) => {
-        if (Array.isArray(command) && typeof command[0] == 'string') return call(command[0], command.slice(1)).catch(noop);
-        log.debug('push: not [method, ...args]: ignored');
-      }),
-    );
+  const { api } = createCommands(methods, log, true);
   installGlobals(w, {
     api,
     isIdentified: () => !!client && client.isIdentified(),
@@ -92,7 +66,7 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   // cookie and no storage); those are sent only with data-datalayer.
   const gcm = gcmReader((config.consentGcm || 'ad_storage ad_user_data').split(/[\s,]+/), reader('gcm'));
   const onPayload = (payload: TrackPayload) => {
-    if (config.dataLayer) gate.call(() => client!.trackPayload(payload), noop);
+    if (config.dataLayer) gate.call(() => client!.trackPayload(payload)).catch((error) => log.warn('dataLayer event not sent', error));
   };
   watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, config.dataLayerPurchase, gcm);
   const watch = (name: string, start: (reader: Reader) => void) => reader(name)(() => start(reader(name)))();

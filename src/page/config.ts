@@ -6,18 +6,17 @@ const OWN_NAME = /klaviyo-lite(\.min)?\.js/;
 /** Our own `<script>`: `currentScript` when the browser sets it (GTM's injection paths don't), else by name. */
 export function findScript(doc: Document): HTMLScriptElement | undefined {
   const current = doc.currentScript as HTMLScriptElement | null;
-  if (current && OWN_NAME.test(current.src)) return current;
-  const scripts = doc.getElementsByTagName('script');
-  for (let i = scripts.length; i--; ) if (OWN_NAME.test(scripts[i].src)) return scripts[i];
-  return current || undefined;
+  // currentScript first, then the tags from the last one back.
+  const own = [current].concat(Array.from(doc.scripts).reverse()).find((script) => script && OWN_NAME.test(script.src));
+  return own || current || undefined;
 }
 
 /** The company id from `?company_id=KEY` or the path form `…/KEY/klaviyo-lite.js`. */
 export function companyIdFromSrc(src: string): string | undefined {
   const url = new URL(src, location.href);
-  const path = url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/);
+  const folder = (url.pathname.match(/\/([^/]+)\/klaviyo-lite[^/]*\.js$/) || [])[1];
   // A folder that is no key (`/dist/`) is just where the script lives; a private key there is still refused.
-  return url.searchParams.get('company_id') || (path && checkCompanyId(path[1]) != 'invalid_company_id' ? path[1] : undefined);
+  return url.searchParams.get('company_id') || (checkCompanyId(folder) != 'invalid_company_id' ? folder : undefined);
 }
 
 export type CompanyIdProblem = 'private_key' | 'invalid_company_id' | undefined;
@@ -26,22 +25,23 @@ export const checkCompanyId = (id: unknown): CompanyIdProblem =>
   /pk_/i.test(String(id)) ? 'private_key' : typeof id == 'string' && /^[A-Za-z\d]{6}$/.test(id) ? undefined : 'invalid_company_id';
 
 export function readConfig(script: HTMLScriptElement | undefined): Config {
-  const attribute = (name: string) => script && script.getAttribute(`data-${name}`);
-  const data = (name: string) => attribute(name) || undefined;
+  // `data-hold-anonymous` is `dataset.holdAnonymous`.
+  const data: Record<string, string | undefined> = script ? script.dataset : {};
   // Present, as `data-debug` or `data-debug="true"`, and not "false".
-  const flag = (name: string) => attribute(name) != null && attribute(name) != 'false';
+  const flag = (value?: string) => value != null && value != 'false';
   return {
     companyId: script && script.src ? companyIdFromSrc(script.src) : undefined,
-    apiBase: (data('api-base') || DEFAULT_API_BASE).replace(/\/+$/, ''),
-    cookieDomain: data('cookie-domain'),
-    debug: flag('debug'),
-    dataLayer: flag('datalayer'),
-    dataLayerPurchase: flag('datalayer-purchase'),
-    holdAnonymous: flag('hold-anonymous'),
-    respectGpc: flag('respect-gpc'),
-    consent: data('consent'),
-    consentGcm: data('consent-gcm'),
-    consentOnetrust: data('consent-onetrust'),
-    activity: attribute('activity') != 'off',
+    apiBase: (data.apiBase || DEFAULT_API_BASE).replace(/\/+$/, ''),
+    // An empty attribute is none.
+    cookieDomain: data.cookieDomain || undefined,
+    debug: flag(data.debug),
+    dataLayer: flag(data.datalayer),
+    dataLayerPurchase: flag(data.datalayerPurchase),
+    holdAnonymous: flag(data.holdAnonymous),
+    respectGpc: flag(data.respectGpc),
+    consent: data.consent,
+    consentGcm: data.consentGcm,
+    consentOnetrust: data.consentOnetrust,
+    activity: data.activity != 'off',
   };
 }

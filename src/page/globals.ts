@@ -4,13 +4,13 @@ import type { Callback, IdentifyInput, KlaviyoLite, Logger } from '../types';
 type Win = Window & { klaviyo?: any; _learnq?: any; _klOnsite?: any; klaviyoLite?: KlaviyoLite };
 
 const LIVE = '__klaviyoLite';
-const isLive = (value: any) => !!value && value[LIVE] === true;
+const isLive = (value: unknown) => Object(value)[LIVE] === true;
 
 /** Marks a live object (ours), so that a second copy of the script knows. */
 export const markLive = <T>(object: T): T => Object.defineProperty(object, LIVE, { value: true });
 
 /** A second copy of the script on the same page must not start a second client (it would send twice). */
-export const isLoaded = (w: Win) => isLive(w.klaviyo) || isLive(w._learnq) || isLive(w.klaviyoLite);
+export const isLoaded = (w: Win) => [w.klaviyo, w._learnq, w.klaviyoLite].some(isLive);
 
 /**
  * Hands the page's pre-load queues to the live object, in order: the legacy `_learnq` array, then
