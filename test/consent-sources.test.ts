@@ -23,7 +23,7 @@ function load(extra = {}) {
   const logs: string[] = [];
   const log = { debug: (m: string) => void logs.push(m), warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(`error: ${m}`) };
   const delivery = { send: (r: OutboundRequest) => void sent.push(r), flush: async () => {}, clear: () => {}, pending: () => 0, stop: () => {} };
-  startWithConsent(window, Object.assign({ companyId: 'AbC123', apiBase: 'http://127.0.0.1:1', debug: true, dataLayer: false, holdAnonymous: false, respectGpc: false, consent: 'required', delivery }, extra), log);
+  startWithConsent(window, Object.assign({ companyId: 'AbC123', apiBase: 'http://127.0.0.1:1', debug: true, dataLayer: false, holdAnonymous: false, respectGpc: false, consent: 'required', activity: false, delivery }, extra), log);
   return { sent, logs, metrics: () => sent.map((r: any) => (r.endpoint == 'events' ? r.body.data.attributes.metric.data.attributes.name : r.endpoint)) };
 }
 

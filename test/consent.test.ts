@@ -38,7 +38,8 @@ function load(extra: Partial<Config> = {}) {
     warn: (m: string) => void logs.push(`warn: ${m}`),
     error: (m: string) => void logs.push(`error: ${m}`),
   };
-  const config = { companyId: 'AbC123', apiBase: 'http://127.0.0.1:1', debug: true, dataLayer: false, holdAnonymous: false, respectGpc: false, consent: 'required' };
+  const config = { companyId: 'AbC123', apiBase: 'http://127.0.0.1:1', debug: true, dataLayer: false, holdAnonymous: false, respectGpc: false, consent: 'required', activity: false };
+  // Active on Site off: these tests count the page's own calls (one test below turns it on).
   startWithConsent(window, Object.assign(config, { delivery }, extra), log);
   return { sent, logs, delivery };
 }
@@ -118,6 +119,17 @@ describe('data-consent="required": the gate', () => {
     expect(await identified).toEqual({ email: 'stub@shop.example' });
     expect(await tracked).toBe(true);
     expect(callbackResult).toBe(true);
+  });
+
+  it('after a grant, an identified visitor gets Active on Site, as without data-consent; never before', async () => {
+    const { sent } = load({ activity: true });
+    w.klaviyo.identify({ email: 'ada@shop.example' });
+    w.klaviyo.track('Viewed Product', { ProductID: '1' });
+    expect(sent).toEqual([]);
+    await w.klaviyo.consent(true);
+    await new Promise((resolve) => setTimeout(resolve));
+    // Right after the identifying request, as without data-consent.
+    expect(events(sent).map(([metric]) => metric)).toEqual(['__activity__', 'Viewed Product']);
   });
 
   it('on deny discards the held calls: they resolve false, their callbacks fire, nothing is sent or stored', async () => {

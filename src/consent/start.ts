@@ -26,7 +26,11 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   const gate = createGate(
     log,
     () => {
-      client = client || createClient(Object.assign({ log, now: gate.now }, config));
+      if (!client) {
+        // The dataLayer is watched here, for consent and GA4 alike: the client's start() adds Active on Site only.
+        client = createClient(Object.assign({ log, now: gate.now }, config, { dataLayer: false }));
+        client.start();
+      }
     },
     () => {
       // Cleared first: stopping saves what is pending, and nothing is left to save.
