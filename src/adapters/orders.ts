@@ -1,4 +1,4 @@
-import { KlaviyoLiteError } from '../errors';
+import { fail } from '../errors';
 import { list, money, put, scalar, startedCheckout } from './ecommerce';
 import { rename } from './rename';
 import type { Cart, Logger, Order, Properties, TrackPayload } from '../types';
@@ -12,7 +12,7 @@ export function placedOrder(order: Order): TrackPayload {
   // Renamed to names Started Checkout does not map: it keeps them as the store's own properties.
   const cart = rename('OrderId id|DiscountCode discountCode|DiscountValue discountValue', order);
   const id = cart.OrderId;
-  if (!scalar(id)) throw new KlaviyoLiteError('invalid_order', 'Placed Order: no order id');
+  if (!scalar(id)) fail('invalid_order', 'Placed Order: no order id');
   cart.DiscountValue = money(cart.DiscountValue);
   const placed = startedCheckout(cart as Cart);
   const items = (placed.properties.Items || []) as Properties[];

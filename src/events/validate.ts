@@ -1,3 +1,4 @@
+import { byteSize } from '../delivery/size';
 import { clip } from './number';
 import type { Logger, Properties } from '../types';
 
@@ -92,7 +93,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
  * track() refuses an event that does not fit instead (client.ts), so that no event is sent half.
  */
 export function trimToFit(properties: Properties, log: Logger, path: string): Properties {
-  const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+  const size = (v: unknown) => byteSize(JSON.stringify(v));
   let total = size(properties);
   const sizes = Object.keys(properties).map((key) => [key, size(properties[key])] as const);
   for (const [key, bytes] of sizes.sort((a, b) => b[1] - a[1])) {

@@ -18,17 +18,18 @@ export const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: strin
 
 type Stored = Record<string, unknown>;
 
-// UTF-8 inside base64. klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
+// UTF-8 inside base64 (JSON.stringify escapes lone surrogates: encodeURIComponent never throws on its output).
+// klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
 function decode(raw: string | undefined): Stored {
   try {
-    const value = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(raw!), (c) => c.charCodeAt(0))));
+    const value = JSON.parse(decodeURIComponent(escape(atob(raw!))));
     return value && typeof value == 'object' && !Array.isArray(value) ? value : {};
   } catch {
     return {}; // absent, tampered or foreign: start fresh
   }
 }
 
-const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))));
+const encode = (value: Stored) => btoa(unescape(encodeURIComponent(JSON.stringify(value))));
 
 /** This host and each parent domain, the host first: `www.shop.example`, `shop.example` (never `example`). */
 function domainsOf(hostname: string): string[] {
