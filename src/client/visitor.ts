@@ -8,7 +8,7 @@ import type { IdentifyInput, SubscribeInput } from '../types';
 import type { ClientContext } from './context';
 import { subscriptionOf } from './subscribe-rules';
 
-const NEW_VISITOR = 'not the stored email/phone/id: a new visitor (Klaviyo ignores identifier changes)';
+const NEW_VISITOR = 'another email/phone/id than before: a new visitor';
 
 /** The methods about who the visitor is: identify, subscribe, opting out and in. */
 export function visitorMethods(context: ClientContext) {
