@@ -43,8 +43,8 @@ const noop = () => {};
 const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
 
 export function createClient(options: ClientOptions = {}): Client {
-  // The other flags default to undefined: they are only ever tested for truth.
-  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false, activity: true }, options) as Config;
+  // The other flags (debug too) default to undefined: they are only ever tested for truth.
+  const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
   // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
