@@ -16,8 +16,7 @@ export function placedOrder(order: Order): TrackPayload {
   cart.DiscountValue = money(cart.DiscountValue);
   const placed = startedCheckout(cart as Cart);
   const items = (placed.properties.Items || []) as Properties[];
-  const brands = list(items.map((i) => i.Brand));
-  if (brands) placed.properties.Brands = brands;
+  put(placed.properties, 'Brands', [list(items.map((i) => i.Brand))]);
   const used = new Set<string>();
   const lines: TrackPayload[] = [];
   for (const item of items) {
