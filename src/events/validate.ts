@@ -9,6 +9,9 @@ export const isE164 = (value: string) => /^\+[1-9]\d{6,14}$/.test(value);
 
 export const isEmpty = (object: object) => !Object.keys(object).length;
 
+/** `value` when it is an object and not an array, else an empty one. */
+export const record = (value: unknown): Properties => (value && typeof value == 'object' && !Array.isArray(value) ? value : {}) as Properties;
+
 /**
  * A JSON-safe copy of page data within Klaviyo's limits (100 KB strings, 400 properties, 10 levels). What JSON
  * cannot carry (functions, symbols, cycles, DOM nodes, NaN) is left out with a debug reason; Dates become ISO
@@ -82,9 +85,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
   };
 
   // null and undefined copy as themselves: no properties.
-  const result: any = copy(input, path, 0);
-  if (!result || typeof result != 'object' || Array.isArray(result)) return {};
-  return result;
+  return record(copy(input, path, 0));
 }
 
 /**

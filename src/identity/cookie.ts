@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import type { ProfileIdentifiers, VisitorIdentity } from '../types';
-import { isE164, isEmail, isEmpty } from '../events/validate';
+import { isE164, isEmail, isEmpty, record } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
@@ -22,8 +22,7 @@ type Stored = Record<string, unknown>;
 // klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
 function decode(raw: string | undefined): Stored {
   try {
-    const value = JSON.parse(decodeURIComponent(escape(atob(raw!))));
-    return value && typeof value == 'object' && !Array.isArray(value) ? value : {};
+    return record(JSON.parse(decodeURIComponent(escape(atob(raw!)))));
   } catch {
     return {}; // absent, tampered or foreign: start fresh
   }
