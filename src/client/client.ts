@@ -71,6 +71,7 @@ export function createClient(options: ClientOptions = {}): Client {
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
   const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
     delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
+    log.debug(`queued ${endpoint}`, body);
     // The visitor may have become identified by this request.
     activity();
   };
@@ -102,7 +103,6 @@ export function createClient(options: ClientOptions = {}): Client {
         return false;
       }
       send('events', body, ids, event.uniqueId);
-      log.debug(`queued "${metric}"`, event);
       if (event.lines) trackLines(event, trackPayload, log, delivery.flush).catch((e) => log.error('Ordered Product not sent', e));
     } else if (config.holdAnonymous) {
       hold.add(event);

@@ -34,7 +34,6 @@ export function visitorMethods(context: ClientContext) {
       if (remember(given)) log.warn(`identify: ${NEW_VISITOR}`);
       const attributes = Object.assign(identifiers(), profile);
       send('profiles', profileBody(attributes), attributes);
-      log.debug('queued profile', attributes);
       release();
       return attributes;
     },
