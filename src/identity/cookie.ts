@@ -31,8 +31,8 @@ function decode(raw: string | undefined): Stored {
 const encode = (value: Stored) => btoa(unescape(encodeURIComponent(JSON.stringify(value))));
 
 /** This host and each parent domain, the host first: `www.shop.example`, `shop.example` (never `example`). */
-function domainsOf(hostname: string): string[] {
-  const labels = hostname.split('.');
+function domainsOf(): string[] {
+  const labels = location.hostname.split('.');
   return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
 }
 
@@ -41,9 +41,9 @@ function domainsOf(hostname: string): string[] {
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
  * Hosts without a dot and IP addresses get host-only cookies.
  */
-function probeCookieDomain(hostname = location.hostname): string | undefined {
-  if (/^[^.]*$|^[\d.]+$|:/.test(hostname)) return;
-  for (const domain of domainsOf(hostname).reverse().slice(0, -1)) {
+function probeCookieDomain(): string | undefined {
+  if (/^[^.]*$|^[\d.]+$|:/.test(location.hostname)) return;
+  for (const domain of domainsOf().reverse().slice(0, -1)) {
     cookie('set', '__kla_probe', '1', { domain });
     const ok = cookie('get', '__kla_probe') == '1';
     cookie('remove', '__kla_probe', { domain });
@@ -63,11 +63,10 @@ function copies(): string[] {
 
 /** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
 export function removeCopies(): void {
-  const { hostname, pathname } = location;
-  const domains: Array<string | undefined> = [undefined, ...domainsOf(hostname)];
+  const domains: Array<string | undefined> = [undefined, ...domainsOf()];
   const paths = ['/'];
   let prefix = '';
-  for (const segment of pathname.split('/')) {
+  for (const segment of location.pathname.split('/')) {
     if (segment) {
       prefix += `/${segment}`;
       paths.push(prefix, `${prefix}/`);
