@@ -1,4 +1,4 @@
-import { KlaviyoLiteError } from '../errors';
+import { fail } from '../errors';
 import { toNumber } from '../events/number';
 import { merge } from './rename';
 import type { Cart, CartItem, Product, Properties, TrackPayload } from '../types';
@@ -69,7 +69,7 @@ function build(metric: string, product: Product | undefined, cart?: Cart, now?: 
   const checkout = metric == CHECKOUT;
   const subject = checkout ? cart : product;
   if (!subject || typeof subject != 'object' || !(checkout || scalar(subject.id) || scalar(subject.sku))) {
-    throw new KlaviyoLiteError('invalid_product', metric + ': no ' + (checkout ? 'cart' : 'product id or sku'));
+    fail('invalid_product', metric + ': no ' + (checkout ? 'cart' : 'product id or sku'));
   }
   const values = checkout ? [] : fields(product!);
   put(properties, PRODUCT, values, cart === undefined ? '' : 'AddedItem');

@@ -53,10 +53,8 @@ export function watchDataLayer(
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
       const p = fromGa4(e, undefined, purchase);
-      if (p) {
-        log.debug('dataLayer: ' + p.metric, p);
-        onPayload(p);
-      }
+      // The client logs what becomes of it: queued, held or dropped (or waiting for consent).
+      if (p) onPayload(p);
     } catch (error) {
       log.warn('dataLayer event not sent', error);
     }

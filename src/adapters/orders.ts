@@ -1,4 +1,4 @@
-import { KlaviyoLiteError } from '../errors';
+import { fail } from '../errors';
 import { list, money, put, scalar, startedCheckout } from './ecommerce';
 import { rename } from './rename';
 import type { Cart, Logger, Order, Properties, TrackPayload } from '../types';
@@ -12,12 +12,11 @@ export function placedOrder(order: Order): TrackPayload {
   // Renamed to names Started Checkout does not map: it keeps them as the store's own properties.
   const cart = rename('OrderId id|DiscountCode discountCode|DiscountValue discountValue', order);
   const id = cart.OrderId;
-  if (!scalar(id)) throw new KlaviyoLiteError('invalid_order', 'Placed Order: no order id');
+  if (!scalar(id)) fail('invalid_order', 'Placed Order: no order id');
   cart.DiscountValue = money(cart.DiscountValue);
   const placed = startedCheckout(cart as Cart);
   const items = (placed.properties.Items || []) as Properties[];
-  const brands = list(items.map((i) => i.Brand));
-  if (brands) placed.properties.Brands = brands;
+  put(placed.properties, 'Brands', [list(items.map((i) => i.Brand))]);
   const used = new Set<string>();
   const lines: TrackPayload[] = [];
   for (const item of items) {
@@ -42,7 +41,7 @@ export function placedOrder(order: Order): TrackPayload {
 export async function trackLines(payload: TrackPayload, track: (line: TrackPayload) => boolean, log: Logger, flush: () => Promise<void>) {
   const lines = payload.lines!;
   const skipped = ((payload.properties.Items as unknown[]) || []).length - lines.length;
-  if (skipped) log.debug(`${payload.metric}: ${skipped} lines without id or sku, not sent as Ordered Product`);
+  if (skipped) log.debug(`${payload.metric}: ${skipped} lines without id or sku: no Ordered Product`);
   for (let i = 0; i < lines.length; i += 100) {
     if (i) await (i % 1e3 ? new Promise((resolve) => setTimeout(resolve)) : flush());
     lines.slice(i, i + 100).forEach(track);

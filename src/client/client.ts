@@ -44,8 +44,8 @@ const noop = () => {};
 const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
 
 export function createClient(options: ClientOptions = {}): Client {
-  // The other flags default to undefined: they are only ever tested for truth.
-  const config = Object.assign({ apiBase: DEFAULT_API_BASE, debug: false, activity: true }, options) as Config;
+  // The other flags (debug too) default to undefined: they are only ever tested for truth.
+  const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
   // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
@@ -72,6 +72,7 @@ export function createClient(options: ClientOptions = {}): Client {
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
   const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
     delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
+    log.debug(`queued ${endpoint}`, body);
     // The visitor may have become identified by this request.
     activity();
   };
@@ -103,7 +104,6 @@ export function createClient(options: ClientOptions = {}): Client {
         return false;
       }
       send('events', body, ids, event.uniqueId);
-      log.debug(`queued "${metric}"`, event);
       if (event.lines) trackLines(event, trackPayload, log, delivery.flush).catch((e) => log.error('Ordered Product not sent', e));
     } else if (config.holdAnonymous) {
       hold.add(event);

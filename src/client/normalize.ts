@@ -1,3 +1,4 @@
+import { scalar } from '../adapters/ecommerce';
 import { randomId } from '../identity/cookie';
 import { clip, toNumber } from '../events/number';
 import { sanitize } from '../events/validate';
@@ -24,7 +25,7 @@ export function normalizeEvent(payload: TrackPayload, log: Logger, now: number):
     // The adapter's value first, else $value.
     value: isFinite(payload.value!) ? payload.value : properties.$value,
     // Only a string or number can name one event: "[object Object]" would merge unrelated ones.
-    uniqueId: clip(payload.uniqueId || (/^(string|number)$/.test(typeof eventId) && eventId !== '' ? String(eventId) : randomId())),
+    uniqueId: clip(payload.uniqueId || (scalar(eventId) ? String(eventId) : randomId())),
     time: payload.time || new Date(now).toISOString(),
   });
 }

@@ -2,6 +2,7 @@ import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommer
 import { fromSpec } from '../adapters/spec';
 import { localStore } from '../delivery/storage';
 import { fail } from '../errors';
+import { record } from '../events/validate';
 import { rememberViewedItem } from '../identity/viewed';
 import type { Cart, CartItem, Product, Properties } from '../types';
 import type { ClientContext } from './context';
@@ -12,7 +13,7 @@ export function trackingMethods(context: ClientContext) {
   return {
     track(metric: unknown, properties?: Properties) {
       if (typeof metric != 'string' || !metric.trim() || metric.length > 127) fail('invalid_argument', 'track: metric must be 1 to 127 characters');
-      const props = properties && typeof properties == 'object' ? properties : {};
+      const props = record(properties);
       return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
     },
     viewedProduct: (product: Product) => trackPayload(viewedProduct(product)),

@@ -8,7 +8,7 @@ import type { IdentifyInput, SubscribeInput } from '../types';
 import type { ClientContext } from './context';
 import { subscriptionOf } from './subscribe-rules';
 
-const NEW_VISITOR = 'not the stored email/phone/id: a new visitor (Klaviyo ignores identifier changes)';
+const NEW_VISITOR = 'another email/phone/id than before: a new visitor';
 
 /** The methods about who the visitor is: identify, subscribe, opting out and in. */
 export function visitorMethods(context: ClientContext) {
@@ -34,7 +34,6 @@ export function visitorMethods(context: ClientContext) {
       if (remember(given)) log.warn(`identify: ${NEW_VISITOR}`);
       const attributes = Object.assign(identifiers(), profile);
       send('profiles', profileBody(attributes), attributes);
-      log.debug('queued profile', attributes);
       release();
       return attributes;
     },

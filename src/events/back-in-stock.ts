@@ -1,4 +1,4 @@
-import { KlaviyoLiteError } from '../errors';
+import { fail } from '../errors';
 import { scalar } from '../adapters/ecommerce';
 import { COOKIE_KEYS } from '../identity/cookie';
 import { resource } from './body';
@@ -12,7 +12,7 @@ import type { BackInStockInput, OutboundRequest, ProfileIdentifiers } from '../t
  */
 export function backInStock(input: BackInStockInput, known: ProfileIdentifiers): [OutboundRequest['body'], ProfileIdentifiers] {
   const { variantId, catalog, email, phone_number, channels } = Object(input) as BackInStockInput;
-  if (!scalar(variantId)) throw new KlaviyoLiteError('invalid_argument', 'subscribeBackInStock: no variantId');
+  if (!scalar(variantId)) fail('invalid_argument', 'subscribeBackInStock: no variantId');
   const source = email != null || phone_number != null ? input : known;
   const profile: ProfileIdentifiers = {};
   // email, phone_number and external_id, when valid.
@@ -22,7 +22,7 @@ export function backInStock(input: BackInStockInput, known: ProfileIdentifiers):
   }
   const asked = ([] as string[]).concat(channels || []).map((c) => String(c).toUpperCase());
   const wanted = asked.length ? asked : profile.email ? ['EMAIL'] : profile.phone_number ? ['SMS'] : [];
-  if (isEmpty(profile) || !wanted.length) throw new KlaviyoLiteError('no_identifier', 'subscribeBackInStock: no valid email or phone_number');
+  if (isEmpty(profile) || !wanted.length) fail('no_identifier', 'subscribeBackInStock: no valid email or phone_number');
   const body = resource('back-in-stock-subscription', { channels: wanted, profile: resource('profile', profile) });
   // A full id names its integration already ("$shopify:::$default:::123").
   const id = /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`;

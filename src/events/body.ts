@@ -1,3 +1,4 @@
+import { put } from '../adapters/ecommerce';
 import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeInput, TrackPayload } from '../types';
 
 // JSON:API documents for the client endpoints, as the spec (revision 2026-07-15) describes them.
@@ -8,16 +9,13 @@ type Body = OutboundRequest['body'];
 export const resource = (type: string, attributes: unknown): Body => ({ data: { type, attributes } });
 
 export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time: string): Body {
-  const attributes: Record<string, unknown> = {
+  const attributes = {
     properties: event.properties,
     time: event.time || time,
     metric: resource('metric', { name: event.metric }),
     profile: resource('profile', profile),
   };
-  if (event.value !== undefined) attributes.value = event.value;
-  if (event.valueCurrency) attributes.value_currency = event.valueCurrency;
-  if (event.uniqueId) attributes.unique_id = event.uniqueId;
-  return resource('event', attributes);
+  return resource('event', put(attributes, 'value value_currency unique_id', [event.value, event.valueCurrency, event.uniqueId]));
 }
 
 export const profileBody = (attributes: ProfileAttributes) => resource('profile', attributes);

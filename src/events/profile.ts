@@ -10,7 +10,7 @@ const isBlank = (value: unknown) => value == null || value === '';
 
 // klaviyo.js's legacy spellings: `$email`, `$first_name`, `$city`…, `$id` and `$exchange_id`.
 const modern = (key: string) =>
-  key == '$id' ? 'external_id' : key == '$exchange_id' ? '_kx' : key[0] == '$' ? key.slice(1) : key;
+  key == '$id' ? 'external_id' : key == '$exchange_id' ? '_kx' : key.replace(/^\$/, '');
 
 /**
  * Turns whatever a storefront passes to `identify` into Create Client Profile attributes, field by field:

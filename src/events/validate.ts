@@ -1,3 +1,4 @@
+import { byteSize } from '../delivery/size';
 import { clip } from './number';
 import type { Logger, Properties } from '../types';
 
@@ -7,6 +8,9 @@ export const isEmail = (value: string) => !/[\s"<>()[\],;:\\]/.test(value) && /^
 export const isE164 = (value: string) => /^\+[1-9]\d{6,14}$/.test(value);
 
 export const isEmpty = (object: object) => !Object.keys(object).length;
+
+/** `value` when it is an object and not an array, else an empty one. */
+export const record = (value: unknown): Properties => (value && typeof value == 'object' && !Array.isArray(value) ? value : {}) as Properties;
 
 /**
  * A JSON-safe copy of page data within Klaviyo's limits (100 KB strings, 400 properties, 10 levels). What JSON
@@ -81,9 +85,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
   };
 
   // null and undefined copy as themselves: no properties.
-  const result: any = copy(input, path, 0);
-  if (!result || typeof result != 'object' || Array.isArray(result)) return {};
-  return result;
+  return record(copy(input, path, 0));
 }
 
 /**
@@ -92,7 +94,7 @@ export function sanitize(input: unknown, log: Logger, path = 'properties'): Prop
  * track() refuses an event that does not fit instead (client.ts), so that no event is sent half.
  */
 export function trimToFit(properties: Properties, log: Logger, path: string): Properties {
-  const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+  const size = (v: unknown) => byteSize(JSON.stringify(v));
   let total = size(properties);
   const sizes = Object.keys(properties).map((key) => [key, size(properties[key])] as const);
   for (const [key, bytes] of sizes.sort((a, b) => b[1] - a[1])) {

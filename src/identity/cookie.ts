@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import type { ProfileIdentifiers, VisitorIdentity } from '../types';
-import { isE164, isEmail, isEmpty } from '../events/validate';
+import { isE164, isEmail, isEmpty, record } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
@@ -18,21 +18,21 @@ export const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: strin
 
 type Stored = Record<string, unknown>;
 
-// UTF-8 inside base64. klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
+// UTF-8 inside base64 (JSON.stringify escapes lone surrogates: encodeURIComponent never throws on its output).
+// klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
 function decode(raw: string | undefined): Stored {
   try {
-    const value = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(raw!), (c) => c.charCodeAt(0))));
-    return value && typeof value == 'object' && !Array.isArray(value) ? value : {};
+    return record(JSON.parse(decodeURIComponent(escape(atob(raw!)))));
   } catch {
     return {}; // absent, tampered or foreign: start fresh
   }
 }
 
-const encode = (value: Stored) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))));
+const encode = (value: Stored) => btoa(unescape(encodeURIComponent(JSON.stringify(value))));
 
 /** This host and each parent domain, the host first: `www.shop.example`, `shop.example` (never `example`). */
-function domainsOf(hostname: string): string[] {
-  const labels = hostname.split('.');
+function domainsOf(): string[] {
+  const labels = location.hostname.split('.');
   return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
 }
 
@@ -41,9 +41,9 @@ function domainsOf(hostname: string): string[] {
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
  * Hosts without a dot and IP addresses get host-only cookies.
  */
-function probeCookieDomain(hostname = location.hostname): string | undefined {
-  if (/^[^.]*$|^[\d.]+$|:/.test(hostname)) return;
-  for (const domain of domainsOf(hostname).reverse().slice(0, -1)) {
+function probeCookieDomain(): string | undefined {
+  if (/^[^.]*$|^[\d.]+$|:/.test(location.hostname)) return;
+  for (const domain of domainsOf().reverse().slice(0, -1)) {
     cookie('set', '__kla_probe', '1', { domain });
     const ok = cookie('get', '__kla_probe') == '1';
     cookie('remove', '__kla_probe', { domain });
@@ -63,11 +63,10 @@ function copies(): string[] {
 
 /** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
 export function removeCopies(): void {
-  const { hostname, pathname } = location;
-  const domains: Array<string | undefined> = [undefined, ...domainsOf(hostname)];
+  const domains: Array<string | undefined> = [undefined, ...domainsOf()];
   const paths = ['/'];
   let prefix = '';
-  for (const segment of pathname.split('/')) {
+  for (const segment of location.pathname.split('/')) {
     if (segment) {
       prefix += `/${segment}`;
       paths.push(prefix, `${prefix}/`);
