@@ -9,7 +9,7 @@ import { bundleScript } from './bundle.mjs';
 const FEATURES = [
   ['ky (HTTP client)', ['node_modules/ky/']],
   ['js-cookie', ['node_modules/js-cookie/']],
-  ['delivery: outbox, leases, backoff, pacing, bulk, keepalive flush', ['src/delivery/']],
+  ['delivery, ky included: outbox per page and per account, leases, backoff, pacing, bulk, size caps, keepalive flush', ['src/delivery/']],
   ['identify field rules and the JSON-safe property cleaner', ['src/events/profile.ts', 'src/events/validate.ts']],
   ['ecommerce: typed helpers and Segment/RudderStack names', ['src/adapters/ecommerce.ts', 'src/adapters/spec.ts']],
   ['GA4 dataLayer adapter', ['src/adapters/ga4.ts']],
@@ -18,7 +18,9 @@ const FEATURES = [
   ['consent: the gate and its readers (data-consent)', ['src/consent/']],
   ['Placed Order and Ordered Product', ['src/adapters/orders.ts']],
   ['Back in Stock', ['src/events/back-in-stock.ts']],
-  ['identity cookie copies found and removed', ['src/identity/cookie.ts']],
+  ['identity cookie: __kla_id read and written, copies found and removed, domain probe', ['src/identity/cookie.ts']],
+  ['Active on Site and the session flags', ['src/client/activity.ts', 'src/events/user-agent.ts']],
+  ['crawler detection', ['src/page/crawler.ts']],
 ];
 
 const gzip = (code) => gzipSync(code, { level: 9 }).length;
