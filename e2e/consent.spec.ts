@@ -12,7 +12,8 @@ const fake = (name: string) => readFileSync(new URL(`./fixtures/consent/${name}.
 const js = (body: string) => ({ body, headers: { 'content-type': 'text/javascript' } });
 
 const shopPage = (api: string) => `<!doctype html><title>shop</title><script src="/stub.js"></script><script src="/cmp.js"></script>
-  <script async src="/klaviyo-lite.js?company_id=${KEY}" data-api-base="${api}" data-consent="required" data-debug></script>`;
+  <script async src="/klaviyo-lite.js?company_id=${KEY}" data-api-base="${api}" data-consent="required" data-activity="off" data-debug></script>`;
+// Active on Site is off in these pages: they count the page's own calls (test/consent.test.ts covers it after a grant).
 
 // Every cookie and web storage access made by our script itself (its file is the caller's), as the page runs; not
 // the platforms' own, even when our script calls them.
@@ -186,7 +187,7 @@ test('a page restored from the back/forward cache after a revoke sends nothing',
 });
 
 test('the demo shop\'s consent page: held until Accept, Reject discards, Withdraw forgets the visitor', async ({ page }) => {
-  const demo = await startDemo({ shopPort: 0, emulatorPort: 0 });
+  const demo = await startDemo({ shopPort: 0, emulatorPort: 0, activity: false });
   try {
     const emulator = demo.emulator!;
     await page.goto(`${demo.shopUrl}/consent`);
