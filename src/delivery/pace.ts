@@ -19,12 +19,17 @@ export function createPacer(): Pacer {
     wait(endpoint, now) {
       // The last minute's, less any "in the future" (the clock was set back): they would hold requests until
       // it caught up.
-      const times = (sent[endpoint] = (sent[endpoint] || []).filter((t) => t > now - 6e4 && t <= now));
+      const times = (sent[endpoint] || []).filter((t) => t > now - 6e4 && t <= now);
+      sent[endpoint] = times;
       const [burst, steady] = limits[endpoint] || [350, 3500];
       const n = times.length;
       // Until the burst-th (steady-th) latest send is a second (minute) old; no wait while there are fewer.
       return Math.max(0, times[n - burst] + 1e3 - now || 0, times[n - steady] + 6e4 - now || 0);
     },
-    note: (endpoint, now) => (sent[endpoint] ||= []).push(now),
+    note(endpoint, now) {
+      const times = sent[endpoint] || [];
+      times.push(now);
+      sent[endpoint] = times;
+    },
   };
 }
