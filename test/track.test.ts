@@ -184,6 +184,16 @@ describe('with the default logger and debug off', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('sizes its requests without a Blob: in Chromium each Blob is a round trip to the browser process, on every call', async () => {
+    const { api, sent } = await identified();
+    const made = vi.fn();
+    vi.stubGlobal('Blob', class { size = 0; constructor() { made(); } });
+    await expect(api.track('Viewed Product', { ProductID: '1' })).resolves.toBe(true);
+    await expect(api.track('Added to Cart', { ProductID: '1' })).resolves.toBe(true);
+    expect(sent).toHaveLength(2);
+    expect(made).not.toHaveBeenCalled();
+  });
+
   describe("a model graph that shares objects all over (each product's category lists its siblings)", () => {
     const catalog = (description: number) => {
       const categories = Array.from({ length: 10 }, (_, i) => ({ id: i, products: [] as object[] }));

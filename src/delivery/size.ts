@@ -4,8 +4,11 @@
 // still fits the outbox's 4 M characters on its own (a character is a byte at least).
 export const maxBytes = 4e6;
 
-/** UTF-8 bytes of `text`, as sent. */
-export const byteSize = (text: string): number => new Blob([text]).size;
+/**
+ * UTF-8 bytes of `text`, as sent. Not `new Blob([text]).size`: in Chromium every Blob is registered with the
+ * browser process, which made each track() call several times slower.
+ */
+export const byteSize = (text: string): number => new TextEncoder().encode(text).length;
 
 /** Whether a request body fits one request: track() refuses an event that does not, rather than lose it later. */
 export function fits(body: unknown): boolean {
