@@ -36,7 +36,10 @@ export interface Client {
   /** Synchronous, for legacy `_learnq.identify()`. */
   visitor(): VisitorIdentity;
   delivery: Delivery;
-  /** Starts watching the dataLayer: after the page's queued calls ran, so that a queued identify comes first. */
+  /**
+   * Starts watching the dataLayer (with data-datalayer) and Active on Site: after the page's queued calls ran, so
+   * that a queued identify comes first.
+   */
   start(): void;
 }
 
