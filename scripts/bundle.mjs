@@ -1,10 +1,23 @@
-// The script-tag bundle, as shipped: esbuild bundles and lowers to ES2017, then terser minifies once more.
-// terser's second pass (and its frequency-ordered names) takes about 800 bytes off the gzip size that
-// esbuild's minifier alone leaves; both are kept so that the bundle step stays esbuild's.
+// The script-tag bundle, as shipped: esbuild bundles and lowers to ES2019, then terser minifies once more.
+// terser's passes (and its frequency-ordered names) take about 800 bytes off the gzip size that esbuild's
+// minifier alone leaves; both are kept so that the bundle step stays esbuild's.
+//
+// ES2019, not ES2017: the built-ins the script needs (globalThis for ky, Object.fromEntries) already set the floor
+// at Chrome 73, Firefox 65 and Safari 12.1, which all parse ES2019; lowering further only cost bytes (about 100).
 import { build } from 'esbuild';
 import { minify } from 'terser';
 
 export const banner = '/*! klaviyo-lite | MIT */';
+
+// Property names that never leave the bundle, renamed short like local variables (about 130 bytes): ky's private
+// fields (`this._options`, read by ky alone) and internal methods of ours. Never a name the page, the wire, web
+// storage or a data- attribute (read through `dataset`) can see: those must keep their spelling.
+const internal = [
+  '_options', '_input', '_retryCount', '_decorateResponse', '_calculateRetryDelay', '_retry', '_fetch', '_stream',
+  'trackPayload', 'optedOut', 'refusal', 'forgetHeld', 'switches', 'adoptOrphans', 'heartbeat', 'isOptedOut',
+  'remember', 'identifiers',
+];
+export const mangleProps = new RegExp(`^(${internal.join('|')})$`);
 
 /** `{ code, map, metafile }` for `dist/klaviyo-lite.js`; `map` is for `file`, pointing at src/. */
 export async function bundleScript({ file = 'klaviyo-lite.js', plugins = [] } = {}) {
@@ -14,7 +27,8 @@ export async function bundleScript({ file = 'klaviyo-lite.js', plugins = [] } = 
     bundle: true,
     minify: true,
     format: 'iife',
-    target: 'es2017',
+    target: 'es2019',
+    mangleProps,
     sourcemap: 'external',
     legalComments: 'none',
     metafile: true,
@@ -23,8 +37,8 @@ export async function bundleScript({ file = 'klaviyo-lite.js', plugins = [] } = 
   });
   const text = (suffix) => result.outputFiles.find((f) => f.path.endsWith(suffix)).text;
   const { code, map } = await minify(text('.js'), {
-    ecma: 2017,
-    compress: { passes: 2 },
+    ecma: 2019,
+    compress: { passes: 3 },
     mangle: true,
     format: { preamble: banner },
     sourceMap: { content: text('.js.map'), filename: file, url: `${file}.map` },

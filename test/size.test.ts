@@ -1,8 +1,10 @@
 // @vitest-environment node
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { parse } from 'acorn';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script, shared with esbuild.config.mjs
-import { bundleScript } from '../scripts/bundle.mjs';
+import { bundleScript, mangleProps } from '../scripts/bundle.mjs';
 
 // Built here rather than read from dist/, so the check cannot pass on a stale build.
 describe('the script tag bundle', () => {
@@ -13,4 +15,22 @@ describe('the script tag bundle', () => {
     // until it is met, this holds the script where it stands so that it cannot grow unnoticed.
     expect(gzip).toBeLessThanOrEqual(16_400);
   }, 30e3);
+
+  // The browser floor (README, "Browsers") is Chrome 73, Firefox 65, Safari 12.1: all parse ES2019, none later.
+  it('parses as ES2019', async () => {
+    const { code } = await bundleScript();
+    expect(() => parse(code, { ecmaVersion: 2019 })).not.toThrow();
+  }, 30e3);
+
+  // Renamed in the bundle: a public name among them would break every page that calls it.
+  it('renames no property the page, the wire or a data- attribute can see', () => {
+    const types = readFileSync('src/types.ts', 'utf8');
+    const readme = readFileSync('README.md', 'utf8');
+    const renamed = (mangleProps as RegExp).source.replace(/^\^\(|\)\$$/g, '').split('|');
+    expect(renamed.length).toBeGreaterThan(5);
+    for (const name of renamed) {
+      expect(types).not.toMatch(new RegExp(`\\b${name}\\??[:(]`));
+      expect(readme).not.toMatch(new RegExp(`[\\x60.]${name}\\b`));
+    }
+  });
 });
