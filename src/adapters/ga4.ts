@@ -34,8 +34,8 @@ export function fromGa4(event: unknown, now?: number, purchase?: boolean): Track
 }
 
 /**
- * Sends GA4 ecommerce events found on `layer` now and pushed later. Whatever push was there (GTM's
- * own, usually) still runs first and its result is returned; our part never throws into the page.
+ * Sends GA4 ecommerce events found on `layer` now and pushed later, for the page's lifetime. Whatever push was
+ * there (GTM's own, usually) still runs first and its result is returned; our part never throws into the page.
  */
 export function watchDataLayer(
   layer: unknown[],
@@ -43,12 +43,11 @@ export function watchDataLayer(
   log: Logger,
   purchase?: boolean,
   onEntry?: (entry: object) => void,
-): () => void {
+): void {
   const seen = new WeakSet<object>();
-  let on = true;
   const see = (e: unknown) => {
     try {
-      if (!on || !e || typeof e != 'object' || seen.has(e)) return;
+      if (!e || typeof e != 'object' || seen.has(e)) return;
       seen.add(e);
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
@@ -60,19 +59,14 @@ export function watchDataLayer(
     }
   };
   const original = layer.push;
-  const push = function (this: unknown, ...args: unknown[]) {
-    const result = original.apply(this, args);
-    args.forEach(see);
-    return result;
-  };
   try {
     layer.forEach(see);
-    layer.push = push;
+    layer.push = function (...args: unknown[]) {
+      const result = original.apply(this, args);
+      args.forEach(see);
+      return result;
+    };
   } catch (error) {
     log.warn('dataLayer not watched', error);
   }
-  return () => {
-    on = false;
-    if (layer.push === push) layer.push = original;
-  };
 }
