@@ -33,7 +33,7 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
       // The executor turns what a call throws into a rejection: nothing reaches the page, the calls after it run.
       if (granted !== undefined) settle(granted && run());
       else if (waiting.push({ time: Date.now(), run, settle }) > MAX_HELD) {
-        log.warn('consent: 100 calls held, the oldest dropped');
+        log.warn('consent: 100 calls held: dropped the oldest');
         const oldest = waiting.shift()!;
         oldest.settle(false);
       }
