@@ -10,7 +10,7 @@ const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
  * `{ event, ecommerce }` or gtag's `['event', name, params]`; undefined for anything else.
  * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
  */
-export function fromGa4(event: unknown, now?: number, purchase?: boolean): TrackPayload | undefined {
+export function fromGa4(event: unknown, purchase?: boolean): TrackPayload | undefined {
   // Object(): null and other primitives become objects that hold no event of ours.
   const e = Object(event) as Properties;
   const gtag = e[0] == 'event';
@@ -28,7 +28,7 @@ export function fromGa4(event: unknown, now?: number, purchase?: boolean): Track
   // GA4's value here is what the added items are worth; the cart itself is unknown.
   if (name == 'add_to_cart') return addedToCart(first, { total } as Cart);
   const cart = Object.assign(rest, { id, items: list, total, currency }) as Order;
-  if (name == 'begin_checkout') return startedCheckout(cart, now);
+  if (name == 'begin_checkout') return startedCheckout(cart);
   // Only when asked (data-datalayer-purchase): a platform that sends Placed Order itself would count orders twice.
   if (name == 'purchase' && purchase) return placedOrder(cart);
 }
@@ -51,7 +51,7 @@ export function watchDataLayer(
       seen.add(e);
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
-      const p = fromGa4(e, undefined, purchase);
+      const p = fromGa4(e, purchase);
       // The client logs what becomes of it: queued, held or dropped (or waiting for consent).
       if (p) onPayload(p);
     } catch (error) {
