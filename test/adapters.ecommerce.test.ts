@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { addedToCart, startedCheckout, viewedProduct } from '../src/adapters/ecommerce';
 import { fromGa4 } from '../src/adapters/ga4';
 import { fromSpec } from '../src/adapters/spec';
@@ -68,7 +68,11 @@ const table: Array<[string, string, () => TrackPayload | undefined, TrackPayload
   ['Added to Cart', 'ga4', () => fromGa4({ event: 'add_to_cart', ecommerce: { currency: 'USD', value: 19.98, items: [{ ...ga4.pooh, quantity: 2 }] } }), added],
   ['Started Checkout', 'helpers', () => startedCheckout({ id: 'c-42', currency: 'USD', items: [{ ...pooh, quantity: 2 }, { ...tale, quantity: 1 }] }, NOW), checkout],
   ['Started Checkout', 'spec', () => fromSpec('Checkout Started', { cart_id: 'c-42', revenue: '39.97', currency: 'USD', products: [{ ...spec.pooh, quantity: 2 }, { ...spec.tale, quantity: 1 }] }, NOW), checkout],
-  ['Started Checkout', 'ga4', () => fromGa4({ event: 'begin_checkout', ecommerce: { transaction_id: 'c-42', currency: 'USD', value: 39.97, items: [{ ...ga4.pooh, quantity: 2 }, { ...ga4.tale, quantity: 1 }] } }, NOW), checkout],
+  ['Started Checkout', 'ga4', () => {
+    // The dataLayer gives no time: the dedupe id takes the clock's.
+    vi.spyOn(Date, 'now').mockReturnValueOnce(NOW);
+    return fromGa4({ event: 'begin_checkout', ecommerce: { transaction_id: 'c-42', currency: 'USD', value: 39.97, items: [{ ...ga4.pooh, quantity: 2 }, { ...ga4.tale, quantity: 1 }] } });
+  }, checkout],
 ];
 
 describe('one cart, three vocabularies', () => {

@@ -90,7 +90,7 @@ describe('one order, three vocabularies', () => {
   });
 
   test('GA4 purchase, when asked for, gives the same but for what GA4 does not carry', () => {
-    const payload = fromGa4(ga4, undefined, true)!;
+    const payload = fromGa4(ga4, true)!;
     expect(payload.metric).toBe('Placed Order');
     expect(payload.uniqueId).toBe('R-1001');
     expect(payload.properties.Items).toEqual(placed.properties.Items.map(ga4Line));
@@ -99,7 +99,7 @@ describe('one order, three vocabularies', () => {
 
   test('GA4 purchase is not ours unless asked for: a platform sending Placed Order itself would count it twice', () => {
     expect(fromGa4(ga4)).toBeUndefined();
-    expect(fromGa4(ga4, undefined, false)).toBeUndefined();
+    expect(fromGa4(ga4, false)).toBeUndefined();
   });
 });
 

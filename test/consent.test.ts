@@ -161,7 +161,7 @@ describe('data-consent="required": the gate', () => {
     expect(sent).toEqual([]);
     expect(await results[49]).toBe(false);
     expect(await results[50]).toBe(false);
-    expect(logs).toContain('warn: consent: 100 calls held, the oldest dropped');
+    expect(logs).toContain('warn: consent: 100 calls held: dropped the oldest');
   });
 
   it('keeps the 100 newest in order', () => {

@@ -42,7 +42,7 @@ describe('placedOrder through the client', () => {
     expect(sent.every((r) => r.endpoint == 'events' && r.profileKey == sent[0].profileKey)).toBe(true);
     expect(attributesOf(sent[0]).properties.Items).toHaveLength(4);
     expect(attributesOf(sent[1]).value_currency).toBe('USD');
-    expect(logs).toContain('debug: Placed Order: 1 lines without id or sku: no Ordered Product');
+    expect(logs).toContain('debug: no Ordered Product for 1 lines without id or sku');
   });
 
   it('a reloaded thank-you page sends the same unique_ids again (Klaviyo keeps the first)', async () => {

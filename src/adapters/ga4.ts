@@ -10,7 +10,7 @@ const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
  * `{ event, ecommerce }` or gtag's `['event', name, params]`; undefined for anything else.
  * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
  */
-export function fromGa4(event: unknown, now?: number, purchase?: boolean): TrackPayload | undefined {
+export function fromGa4(event: unknown, purchase?: boolean): TrackPayload | undefined {
   // Object(): null and other primitives become objects that hold no event of ours.
   const e = Object(event) as Properties;
   const gtag = e[0] == 'event';
@@ -28,14 +28,14 @@ export function fromGa4(event: unknown, now?: number, purchase?: boolean): Track
   // GA4's value here is what the added items are worth; the cart itself is unknown.
   if (name == 'add_to_cart') return addedToCart(first, { total } as Cart);
   const cart = Object.assign(rest, { id, items: list, total, currency }) as Order;
-  if (name == 'begin_checkout') return startedCheckout(cart, now);
+  if (name == 'begin_checkout') return startedCheckout(cart);
   // Only when asked (data-datalayer-purchase): a platform that sends Placed Order itself would count orders twice.
   if (name == 'purchase' && purchase) return placedOrder(cart);
 }
 
 /**
- * Sends GA4 ecommerce events found on `layer` now and pushed later. Whatever push was there (GTM's
- * own, usually) still runs first and its result is returned; our part never throws into the page.
+ * Sends GA4 ecommerce events found on `layer` now and pushed later, for the page's lifetime. Whatever push was
+ * there (GTM's own, usually) still runs first and its result is returned; our part never throws into the page.
  */
 export function watchDataLayer(
   layer: unknown[],
@@ -43,16 +43,15 @@ export function watchDataLayer(
   log: Logger,
   purchase?: boolean,
   onEntry?: (entry: object) => void,
-): () => void {
+): void {
   const seen = new WeakSet<object>();
-  let on = true;
   const see = (e: unknown) => {
     try {
-      if (!on || !e || typeof e != 'object' || seen.has(e)) return;
+      if (!e || typeof e != 'object' || seen.has(e)) return;
       seen.add(e);
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
-      const p = fromGa4(e, undefined, purchase);
+      const p = fromGa4(e, purchase);
       // The client logs what becomes of it: queued, held or dropped (or waiting for consent).
       if (p) onPayload(p);
     } catch (error) {
@@ -60,19 +59,14 @@ export function watchDataLayer(
     }
   };
   const original = layer.push;
-  const push = function (this: unknown, ...args: unknown[]) {
-    const result = original.apply(this, args);
-    args.forEach(see);
-    return result;
-  };
   try {
     layer.forEach(see);
-    layer.push = push;
+    layer.push = function (...args: unknown[]) {
+      const result = original.apply(this, args);
+      args.forEach(see);
+      return result;
+    };
   } catch (error) {
     log.warn('dataLayer not watched', error);
   }
-  return () => {
-    on = false;
-    if (layer.push === push) layer.push = original;
-  };
 }

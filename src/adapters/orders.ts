@@ -41,7 +41,7 @@ export function placedOrder(order: Order): TrackPayload {
 export async function trackLines(payload: TrackPayload, track: (line: TrackPayload) => boolean, log: Logger, flush: () => Promise<void>) {
   const lines = payload.lines!;
   const skipped = ((payload.properties.Items as unknown[]) || []).length - lines.length;
-  if (skipped) log.debug(`${payload.metric}: ${skipped} lines without id or sku: no Ordered Product`);
+  if (skipped) log.debug(`no Ordered Product for ${skipped} lines without id or sku`);
   for (let i = 0; i < lines.length; i += 100) {
     if (i) await (i % 1e3 ? new Promise((resolve) => setTimeout(resolve)) : flush());
     lines.slice(i, i + 100).forEach(track);

@@ -25,21 +25,21 @@ export type Gate = ReturnType<typeof createGate>;
 export function createGate(log: Logger, open: () => void, revoke: () => void) {
   // undefined: no answer yet.
   let granted: boolean | undefined;
-  let held: Held[] = [];
+  const waiting: Held[] = [];
   let replaying: number | undefined;
+  /** Runs `run` now when consent is granted, later (with this moment's time) once it is; refused, false. */
+  const call = (run: () => unknown): Promise<unknown> =>
+    new Promise((settle) => {
+      // The executor turns what a call throws into a rejection: nothing reaches the page, the calls after it run.
+      if (granted !== undefined) settle(granted && run());
+      else if (waiting.push({ time: Date.now(), run, settle }) > MAX_HELD) {
+        log.warn('consent: 100 calls held: dropped the oldest');
+        const oldest = waiting.shift()!;
+        oldest.settle(false);
+      }
+    });
   return {
-    /** Runs `run` now when consent is granted, later (with this moment's time) once it is; refused, false. */
-    call(run: () => unknown): Promise<unknown> {
-      return new Promise((settle) => {
-        // The executor turns what a call throws into a rejection: nothing reaches the page, the calls after it run.
-        if (granted !== undefined) settle(granted && run());
-        else if (held.push({ time: Date.now(), run, settle }) > MAX_HELD) {
-          log.warn('consent: 100 calls held, the oldest dropped');
-          const oldest = held.shift()!;
-          oldest.settle(false);
-        }
-      });
-    },
+    call,
     /** A consent signal: the latest one wins. */
     set(value: boolean, source: string) {
       if (value === granted) return;
@@ -48,9 +48,9 @@ export function createGate(log: Logger, open: () => void, revoke: () => void) {
       if (value) open();
       if (granted) revoke();
       granted = value;
-      for (const call of held.splice(0)) {
-        replaying = call.time;
-        call.settle(new Promise((resolve) => resolve(value && call.run())));
+      for (const held of waiting.splice(0)) {
+        replaying = held.time;
+        held.settle(call(held.run));
       }
       replaying = undefined;
     },

@@ -17,6 +17,13 @@ import { watchTcf } from './tcf';
 export const GATED_METHODS =
   'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout placedOrder subscribeBackInStock trackViewedItem optOut optIn';
 
+const PLATFORMS = [
+  ['shopify', watchShopify],
+  ['onetrust', watchOneTrust],
+  ['cookiebot', watchCookiebot],
+  ['tcf', watchTcf],
+] as const;
+
 /**
  * `data-consent="required"`: window.klaviyo holds every call in memory, and the client (which reads cookies and
  * storage) is made only once a source grants consent. Withdrawn, the client goes, and the visitor's data with it.
@@ -73,9 +80,9 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
     if (config.dataLayer) gate.call(() => client!.trackPayload(payload)).catch((error) => log.warn('dataLayer event not sent', error));
   };
   watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, config.dataLayerPurchase, gcm);
-  const watch = (name: string, start: (reader: Reader) => void) => reader(name)(() => start(reader(name)))();
-  watch('shopify', (r) => watchShopify(w, r));
-  watch('onetrust', (r) => watchOneTrust(w, config.consentOnetrust || 'C0004', r));
-  watch('cookiebot', (r) => watchCookiebot(w, r));
-  watch('tcf', (r) => watchTcf(w, r));
+  // Each platform starts under its own name: one that throws stops none of the others.
+  for (const [name, watch] of PLATFORMS) {
+    const read = reader(name);
+    read(() => watch(w, read, config))();
+  }
 }
