@@ -18,6 +18,19 @@ export const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: strin
 
 type Stored = Record<string, unknown>;
 
+/**
+ * The valid identifiers among the first `count` of COOKIE_KEYS that `source` holds, read and named by our names (0)
+ * or klaviyo.js's (1). An empty string is none.
+ */
+export function pickIds(source: Stored, count = 4, from: 0 | 1 = 0, to: 0 | 1 = 0): ProfileIdentifiers {
+  const ids: Stored = {};
+  for (const row of COOKIE_KEYS.slice(0, count)) {
+    const value = source[row[from]];
+    if (value && typeof value == 'string' && row[2](value)) ids[row[to]] = value;
+  }
+  return ids;
+}
+
 // UTF-8 inside base64 (JSON.stringify escapes lone surrogates: encodeURIComponent never throws on its output).
 // klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
 function decode(raw: string | undefined): Stored {
@@ -133,25 +146,12 @@ export function createIdentity(initialDomain?: string): Identity {
   const switches = (ids: ProfileIdentifiers, stored = read()) =>
     COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
 
-  const identifiers = () => {
-    const stored = read();
-    const ids: ProfileIdentifiers = {};
-    for (const [key, legacy, valid] of COOKIE_KEYS) {
-      const value = stored[legacy];
-      if (value && typeof value == 'string' && valid(value)) ids[key] = value;
-    }
-    return ids;
-  };
+  const identifiers = () => pickIds(read(), 4, 1);
 
   return {
     identifiers,
     isIdentified: () => !isEmpty(identifiers()),
-    visitor() {
-      const ids = identifiers();
-      const legacy: VisitorIdentity = {};
-      for (const [key, name] of COOKIE_KEYS) if (ids[key]) legacy[name as keyof VisitorIdentity] = ids[key];
-      return legacy;
-    },
+    visitor: () => pickIds(read(), 4, 1, 1) as VisitorIdentity,
     switches,
     remember(ids) {
       let stored = read();
