@@ -29,14 +29,3 @@ export function activityEvent(): TrackPayload {
   }
   return { metric: ACTIVITY, properties };
 }
-
-/** Sends Active on Site the first time it is called while the visitor is identified. */
-export function activityOnce(isIdentified: () => boolean, track: (payload: TrackPayload) => boolean) {
-  let sent = false;
-  return () => {
-    if (!sent && isIdentified()) {
-      sent = true;
-      track(activityEvent());
-    }
-  };
-}

@@ -23,7 +23,7 @@ import { createCommands } from './commands';
 import type { Methods } from './context';
 import { normalizeEvent } from './normalize';
 import { subscriptionOf } from './subscribe-rules';
-import { activityOnce } from './activity';
+import { activityEvent } from './activity';
 import { isCrawler } from '../page/crawler';
 
 export interface ClientOptions extends Partial<Config> {
@@ -66,8 +66,8 @@ export function createClient(options: ClientOptions = {}): Client {
   const crawler = inBrowser && isCrawler(navigator.userAgent);
   const refusal = crawler ? 'a crawler' : 'visitor opted out';
   let companyId: string | undefined;
-  // Active on Site: from start() on, after the page's queued calls ran.
-  let activity = noop;
+  // Active on Site: due from start() on (after the page's queued calls ran), sent once the visitor is identified.
+  let activityDue: boolean | undefined = false;
 
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
@@ -85,6 +85,12 @@ export function createClient(options: ClientOptions = {}): Client {
     log.debug(`queued ${endpoint}`, body);
     // The visitor may have become identified by this request.
     activity();
+  };
+  const activity = () => {
+    if (activityDue && identity.isIdentified()) {
+      activityDue = false;
+      trackPayload(activityEvent());
+    }
   };
 
   const optedOut = () =>
@@ -123,6 +129,7 @@ export function createClient(options: ClientOptions = {}): Client {
   };
 
   const { identifiers, isIdentified, remember } = identity;
+
   const newVisitor = (method: string, ids: ProfileIdentifiers) => {
     if (remember(ids)) log.warn(`${method}: another email/phone/id than before: a new visitor`);
   };
@@ -211,7 +218,7 @@ export function createClient(options: ClientOptions = {}): Client {
       if (!w.dataLayer) w.dataLayer = [];
       watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
     }
-    if (config.activity && inBrowser) activity = activityOnce(identity.isIdentified, trackPayload);
+    activityDue = config.activity && inBrowser;
     activity();
   };
 
