@@ -12,7 +12,7 @@ import type {
 } from '../types';
 import { isEmpty, record } from '../events/validate';
 import { identifiersOf, toProfile } from '../events/profile';
-import { eventBody, profileBody, subscriptionBody } from '../events/body';
+import { eventBody, resource, subscriptionBody } from '../events/body';
 import { backInStock } from '../events/back-in-stock';
 import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommerce';
 import { fromSpec } from '../adapters/spec';
@@ -153,7 +153,7 @@ export function createClient(options: ClientOptions = {}): Client {
       }
       newVisitor('identify', given);
       const attributes = Object.assign(identifiers(), profile);
-      send('profiles', profileBody(attributes), attributes);
+      send('profiles', resource('profile', attributes), attributes);
       release();
       return attributes;
     },

@@ -1,5 +1,5 @@
 import { put } from '../adapters/ecommerce';
-import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeInput, TrackPayload } from '../types';
+import type { OutboundRequest, ProfileIdentifiers, SubscribeInput, TrackPayload } from '../types';
 
 // JSON:API documents for the client endpoints, as the spec (revision 2026-07-15) describes them.
 
@@ -17,8 +17,6 @@ export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time
   };
   return resource('event', put(attributes, 'value value_currency unique_id', [event.value, event.valueCurrency, event.uniqueId]));
 }
-
-export const profileBody = (attributes: ProfileAttributes) => resource('profile', attributes);
 
 export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifiers, channels: string[]): Body {
   const subscriptions: Record<string, unknown> = {};
