@@ -162,10 +162,7 @@ export function createClient(options: ClientOptions = {}): Client {
       if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
       // Another email or phone than the stored one is another person: nothing stored goes along.
       const known = identity.switches(input) ? {} : identifiers();
-      const { ids, asked, channels } = subscriptionOf(input, known);
-      if (!channels.length) {
-        fail('no_identifier', `subscribe: no valid ${isEmpty(ids) ? 'email or phone_number' : `identifier for ${asked.join(' and ')}`}`);
-      }
+      const { ids, channels } = subscriptionOf(input, known);
       newVisitor('subscribe', ids);
       send('subscriptions', subscriptionBody(input, ids, channels), ids);
       release();

@@ -1,3 +1,5 @@
+import { fail } from '../errors';
+import { isEmpty } from '../events/validate';
 import { COOKIE_KEYS } from '../identity/cookie';
 import type { ProfileIdentifiers, SubscribeInput } from '../types';
 
@@ -7,13 +9,14 @@ const CHANNELS = ['email', 'sms'];
 export interface Subscription {
   /** The email and phone_number the subscription's profile carries. */
   ids: ProfileIdentifiers;
-  /** The channels asked for (explicitly, or by the identifiers given). */
-  asked: string[];
-  /** The channels consented to: those asked for that have a valid identifier. None: the call is refused. */
+  /** The channels consented to: those asked for that have a valid identifier. */
   channels: string[];
 }
 
-/** Which identifiers a subscription carries and which channels it consents to, given the visitor's stored ones. */
+/**
+ * Which identifiers a subscription carries and which channels it consents to, given the visitor's stored ones.
+ * None of the channels asked for has a valid identifier: the call is refused.
+ */
 export function subscriptionOf(input: SubscribeInput, known: ProfileIdentifiers): Subscription {
   const ids: ProfileIdentifiers = {};
   const given: string[] = [];
@@ -30,5 +33,8 @@ export function subscriptionOf(input: SubscribeInput, known: ProfileIdentifiers)
   const wanted: string[] = input.channels == null ? [] : ([] as string[]).concat(input.channels);
   const asked = wanted.length ? wanted : given.length ? given : [ids.email ? 'email' : 'sms'];
   const channels = CHANNELS.filter((channel, i) => asked.includes(channel) && ids[COOKIE_KEYS[i][0]]);
-  return { ids, asked, channels };
+  if (!channels.length) {
+    fail('no_identifier', `subscribe: no valid ${isEmpty(ids) ? 'email or phone_number' : `identifier for ${asked.join(' and ')}`}`);
+  }
+  return { ids, channels };
 }
