@@ -141,10 +141,11 @@ export function createIdentity(initialDomain?: string): Identity {
   };
   const read = () => decode(memo || current());
 
-  // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
-  const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
+  // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor. A subscribe() input may
+  // hold anything.
+  const comparable = (key: string, value: unknown) => (key == 'email' ? String(value).toLowerCase() : value);
   const switches = (ids: ProfileIdentifiers, stored = read()) =>
-    COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
+    COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && comparable(key, stored[legacy]) != comparable(key, ids[key]));
 
   const identifiers = () => pickIds(read(), 4, 1);
 
