@@ -116,7 +116,7 @@ export function createClient(options: ClientOptions = {}): Client {
       const body = eventBody(event, ids, event.time!);
       // Refused now, loudly, rather than lost later: no request may carry it.
       if (!fits(body)) {
-        log.error(`refused "${metric}": over the ${maxBytes / 1e6} MB one request may carry`);
+        log.error(`refused "${metric}": over the ${maxBytes / 1e6} MB a request may carry`);
         return false;
       }
       send('events', body, ids, event.uniqueId);
@@ -131,7 +131,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const { identifiers, isIdentified, remember } = identity;
 
   const newVisitor = (method: string, ids: ProfileIdentifiers) => {
-    if (remember(ids)) log.warn(`${method}: another email/phone/id than before: a new visitor`);
+    if (remember(ids)) log.warn(`${method}: another email/phone/id: a new visitor`);
   };
   // No prototype: a page calling "toString" or "__proto__" finds no method.
   const methods: Methods = Object.assign(Object.create(null), {
