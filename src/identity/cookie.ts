@@ -159,7 +159,8 @@ export function createIdentity(initialDomain?: string): Identity {
       const replaced = switches(ids, stored);
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
-      for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
+      // Only what identifiers() reads back.
+      Object.assign(stored, pickIds(ids as Stored, 4, 0, 1));
       const value = encode(stored);
       write(value);
       // Only while cookies are blocked (or a copy this page cannot remove still shadows ours).
