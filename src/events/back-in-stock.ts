@@ -1,7 +1,7 @@
 import { fail } from '../errors';
 import { scalar } from '../adapters/ecommerce';
 import { pickIds } from '../identity/cookie';
-import { resource } from './body';
+import { related, resource } from './body';
 import { isEmpty } from './validate';
 import type { BackInStockInput, OutboundRequest, ProfileIdentifiers } from '../types';
 
@@ -22,6 +22,6 @@ export function backInStock(input: BackInStockInput, known: ProfileIdentifiers):
   const body = resource('back-in-stock-subscription', { channels: wanted, profile: resource('profile', profile) });
   // A full id names its integration already ("$shopify:::$default:::123").
   const id = /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`;
-  body.data.relationships = { variant: { data: { type: 'catalog-variant', id } } };
+  body.data.relationships = { variant: related('catalog-variant', id) };
   return [body, profile];
 }

@@ -8,6 +8,9 @@ type Body = OutboundRequest['body'];
 /** `{ data: { type, attributes } }`: every document, and every related resource inside one. */
 export const resource = (type: string, attributes: unknown): Body => ({ data: { type, attributes } });
 
+/** A relationship's `{ data: { type, id } }`. */
+export const related = (type: string, id: unknown) => ({ data: { type, id } });
+
 export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time: string): Body {
   const attributes = {
     properties: event.properties,
@@ -24,6 +27,6 @@ export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifi
   const attributes: Record<string, unknown> = { profile: resource('profile', Object.assign({}, profile, { subscriptions })) };
   if (typeof input.customSource == 'string' && input.customSource) attributes.custom_source = input.customSource.slice(0, 500);
   const body = resource('subscription', attributes);
-  body.data.relationships = { list: { data: { type: 'list', id: input.listId } } };
+  body.data.relationships = { list: related('list', input.listId) };
   return body;
 }
