@@ -61,6 +61,8 @@ export function createClient(options: ClientOptions = {}): Client {
   // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
   const inBrowser = typeof document == 'object';
   const identity = createIdentity(config.cookieDomain);
+  const { identifiers, remember } = identity;
+  const isIdentified = () => !isEmpty(identifiers());
   const hold = createHold(sessionStore, now);
   // A crawler is treated as a visitor who opted out: nothing is sent or stored.
   const crawler = inBrowser && isCrawler(navigator.userAgent);
@@ -87,7 +89,7 @@ export function createClient(options: ClientOptions = {}): Client {
     activity();
   };
   const activity = () => {
-    if (activityDue && identity.isIdentified()) {
+    if (activityDue && isIdentified()) {
       activityDue = false;
       trackPayload(activityEvent());
     }
@@ -109,7 +111,7 @@ export function createClient(options: ClientOptions = {}): Client {
     const { metric } = payload;
     const event = normalizeEvent(payload, log, now());
     if (optedOut()) return drop(metric, refusal);
-    const ids = identity.identifiers();
+    const ids = identifiers();
     if (!isEmpty(ids)) {
       // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
       release();
@@ -128,7 +130,6 @@ export function createClient(options: ClientOptions = {}): Client {
     return true;
   };
 
-  const { identifiers, isIdentified, remember } = identity;
 
   const newVisitor = (method: string, ids: ProfileIdentifiers) => {
     if (remember(ids)) log.warn(`${method}: another email/phone/id: a new visitor`);
@@ -208,7 +209,7 @@ export function createClient(options: ClientOptions = {}): Client {
   (api as Record<string, unknown>).account = (...args: unknown[]) => Object.assign(run('account', args), { toString: () => companyId || '', toJSON: () => companyId });
 
   const kx = inBrowser && new URLSearchParams(location.search).get('_kx');
-  if (kx && !optedOut()) identity.remember({ _kx: kx });
+  if (kx && !optedOut()) remember({ _kx: kx });
   const start = () => {
     if (config.dataLayer && inBrowser) {
       const w = window as unknown as { dataLayer?: unknown[] };
@@ -219,7 +220,7 @@ export function createClient(options: ClientOptions = {}): Client {
     activity();
   };
 
-  return { api, methods, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };
+  return { api, methods, trackPayload, isIdentified, visitor: identity.visitor, delivery, start };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */

@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import type { ProfileIdentifiers, VisitorIdentity } from '../types';
-import { isE164, isEmail, isEmpty, record } from '../events/validate';
+import { isE164, isEmail, record } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
@@ -90,7 +90,6 @@ export function removeCopies(): void {
 
 export interface Identity {
   identifiers(): ProfileIdentifiers;
-  isIdentified(): boolean;
   /** The visitor in klaviyo.js's keys (`$email`, `$phone_number`, `$id`, `$exchange_id`), as far as known. */
   visitor(): VisitorIdentity;
   /** Whether these identifiers name another visitor than the stored one (another email, phone or id). */
@@ -151,7 +150,6 @@ export function createIdentity(initialDomain?: string): Identity {
 
   return {
     identifiers,
-    isIdentified: () => !isEmpty(identifiers()),
     visitor: () => pickIds(read(), 4, 1, 1) as VisitorIdentity,
     switches,
     remember(ids) {
