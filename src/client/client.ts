@@ -115,7 +115,7 @@ export function createClient(options: ClientOptions = {}): Client {
     if (!isEmpty(ids)) {
       // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
       release();
-      const body = eventBody(event, ids, event.time!);
+      const body = eventBody(event, ids);
       // Refused now, loudly, rather than lost later: no request may carry it.
       if (!fits(body)) {
         log.error(`refused "${metric}": over the ${maxBytes / 1e6} MB a request may carry`);

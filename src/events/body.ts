@@ -11,10 +11,11 @@ export const resource = (type: string, attributes: unknown): Body => ({ data: { 
 /** A relationship's `{ data: { type, id } }`. */
 export const related = (type: string, id: unknown) => ({ data: { type, id } });
 
-export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time: string): Body {
+/** `event` as normalizeEvent made it: its time set. */
+export function eventBody(event: TrackPayload, profile: ProfileIdentifiers): Body {
   const attributes = {
     properties: event.properties,
-    time: event.time || time,
+    time: event.time,
     metric: resource('metric', { name: event.metric }),
     profile: resource('profile', profile),
   };

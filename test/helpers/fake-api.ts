@@ -92,7 +92,7 @@ let counter = 0;
 
 /** A Create Client Event request for visitor `key`, built by the project's own body builder. */
 export function event(key = 'ada', uid = `uid-${++counter}`, properties: Record<string, unknown> = { n: counter }): OutboundRequest {
-  const body = eventBody({ metric: 'Viewed Product', properties, uniqueId: uid }, { email: `${key}@example.com` }, new Date().toISOString());
+  const body = eventBody({ metric: 'Viewed Product', properties, uniqueId: uid, time: new Date().toISOString() }, { email: `${key}@example.com` });
   return { endpoint: 'events', body, profileKey: key, uniqueId: uid };
 }
 
