@@ -10,12 +10,11 @@ import { withSession } from './activity';
  * (`$event_id`, else a fresh UUID, so that a retry never counts twice) and the time it was tracked.
  */
 export function normalizeEvent(payload: TrackPayload, log: Logger, now: number): TrackPayload {
-  const { metric } = payload;
   const properties = withSession(sanitize(payload.properties, log));
   if ('$value' in properties) {
     const coerced = toNumber(properties.$value);
     if (coerced === undefined) {
-      log.warn(`left out "${metric}" $value: not a number`);
+      log.warn(`left out "${payload.metric}" $value: not a number`);
       delete properties.$value;
     } else properties.$value = coerced;
   }
