@@ -46,13 +46,11 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     profile[key] = field;
   };
 
-  for (const from of Object.keys(input)) {
-    const value = input[from];
+  for (const [from, value] of Object.entries(input)) {
     const key = modern(from);
     if (STANDARD.test(key) || (key != from && LOCATION.test(key))) put(key, value, from);
     else if ((key == 'location' || key == 'properties') && value && typeof value == 'object') {
-      for (const part of Object.keys(value)) {
-        const partValue = (value as Properties)[part];
+      for (const [part, partValue] of Object.entries(value)) {
         if (key == 'properties') properties[part] = partValue;
         else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
