@@ -130,11 +130,12 @@ export function createIdentity(initialDomain?: string): Identity {
   // an older one. The one listed last (on "/", created last: ours, after every write) is the visitor now, and
   // is left alone, so the next page reads it too.
   const current = () => {
-    const all = copies();
-    const newest = all[all.length - 1];
-    if (all.length > 1) {
+    const listed = copies();
+    const newest = listed.pop();
+    // Older copies listed before it.
+    if (listed.length) {
       removeCopies();
-      write(newest);
+      write(newest!);
     }
     return newest;
   };
