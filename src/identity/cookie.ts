@@ -76,7 +76,6 @@ function copies(): string[] {
 
 /** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
 export function removeCopies(): void {
-  const domains: Array<string | undefined> = [undefined, ...domainsOf()];
   const paths = ['/'];
   let prefix = '';
   for (const segment of location.pathname.split('/')) {
@@ -85,7 +84,7 @@ export function removeCopies(): void {
       paths.push(prefix, `${prefix}/`);
     }
   }
-  for (const domain of domains) for (const path of paths) cookie('remove', ID_COOKIE, { domain, path });
+  for (const domain of [undefined, ...domainsOf()]) for (const path of paths) cookie('remove', ID_COOKIE, { domain, path });
 }
 
 export interface Identity {
