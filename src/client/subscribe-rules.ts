@@ -23,9 +23,11 @@ export function subscriptionOf(input: SubscribeInput, known: ProfileIdentifiers)
   // The given email and phone_number, else the stored ones (email and phone are the first two keys).
   COOKIE_KEYS.slice(0, 2).forEach(([key, , valid], i) => {
     // Given, even as something other than a string: then it is invalid, not absent.
-    const own = input[key as 'email'] != null;
-    const value = own ? input[key as 'email'] : known[key];
-    if (own) given.push(CHANNELS[i]);
+    let value = known[key];
+    if (input[key as 'email'] != null) {
+      value = input[key as 'email'];
+      given.push(CHANNELS[i]);
+    }
     // undefined reads "undefined": neither an email nor a phone number.
     if (valid(value!)) ids[key] = value;
   });
