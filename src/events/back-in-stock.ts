@@ -21,7 +21,8 @@ export function backInStock(input: BackInStockInput, known: ProfileIdentifiers):
   if (isEmpty(profile) || !wanted.length) fail('no_identifier', 'subscribeBackInStock: no valid email or phone_number');
   const body = resource('back-in-stock-subscription', { channels: wanted, profile: resource('profile', profile) });
   // A full id names its integration already ("$shopify:::$default:::123").
-  const id = /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`;
-  body.data.relationships = { variant: related('catalog-variant', id) };
+  body.data.relationships = {
+    variant: related('catalog-variant', /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`),
+  };
   return [body, profile];
 }
