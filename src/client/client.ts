@@ -53,6 +53,10 @@ export interface Client {
 const noop = () => {};
 const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
 
+/**
+ * The klaviyo object: every method in one closure over the visitor's identity, the held events and the delivery
+ * (a context object handed to a module per feature cost more bytes than the methods it served).
+ */
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags (debug too) default to undefined: they are only ever tested for truth.
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
@@ -129,7 +133,6 @@ export function createClient(options: ClientOptions = {}): Client {
     } else return drop(metric, 'visitor is not identified');
     return true;
   };
-
 
   const newVisitor = (method: string, ids: ProfileIdentifiers) => {
     if (remember(ids)) log.warn(`${method}: another email/phone/id: a new visitor`);
