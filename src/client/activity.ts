@@ -1,4 +1,4 @@
-import { platformOf } from '../events/user-agent';
+import { browserOf, osOf } from '../events/user-agent';
 import type { Properties, TrackPayload } from '../types';
 
 /** The metric klaviyo.js sends on page loads, which Klaviyo shows as "Active on Site". */
@@ -17,7 +17,7 @@ export function activityEvent(): TrackPayload {
   const params = page.searchParams;
   // _kx says who the visitor is: no part of the page's address. (Deleting re-encodes the query: only then.)
   if (params.has('_kx')) params.delete('_kx');
-  const properties: Properties = Object.assign({ page: page.href }, platformOf(navigator.userAgent));
+  const properties: Properties = { page: page.href, browser: browserOf(navigator.userAgent), os: osOf(navigator.userAgent) };
   params.forEach((value, name) => {
     if (/^utm_/.test(name)) properties[name] = value;
   });
