@@ -30,7 +30,7 @@ const post = (endpoint: string, body: unknown) =>
   });
 
 it('an __activity__ event is valid and accepted; a second one with the same unique_id is a duplicate', async () => {
-  const body = eventBody(activity('act-1'), { email: 'ada@shop.example' }, '2026-12-01T10:00:00Z');
+  const body = eventBody(activity('act-1'), { email: 'ada@shop.example' });
   expectValidBody('events', body);
   expect((await post('events', body)).status).toBe(202);
   expect((await post('events', body)).status).toBe(202);
@@ -41,7 +41,7 @@ it('an __activity__ event is valid and accepted; a second one with the same uniq
 });
 
 it('an invalid one is refused like any event (a property that is no object)', async () => {
-  const body = eventBody(activity('act-2'), { email: 'ada@shop.example' }, '2026-12-01T10:00:00Z') as any;
+  const body = eventBody(activity('act-2'), { email: 'ada@shop.example' }) as any;
   body.data.attributes.properties = 'not an object';
   const response = await post('events', body);
   expect(response.status).toBe(400);

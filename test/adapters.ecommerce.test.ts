@@ -236,7 +236,7 @@ describe('startedCheckout', () => {
     expect(first.uniqueId).toBe(`77_${SECONDS}`);
     expect(first.properties.$event_id).toBe(`77_${SECONDS}`);
     expect(later.uniqueId).toBe(`77_${SECONDS + 3600}`);
-    expect(eventBody(first, { email: 'a@b.co' }, '2026-01-01T00:00:00Z').data.attributes).toMatchObject({ unique_id: `77_${SECONDS}`, value: 1 });
+    expect(eventBody({ time: '2026-01-01T00:00:00Z', ...first }, { email: 'a@b.co' }).data.attributes).toMatchObject({ unique_id: `77_${SECONDS}`, value: 1 });
   });
 
   test('defaults to now', () => {

@@ -83,6 +83,13 @@ describe('the klaviyo object', () => {
       expect(sent.slice(1).map(channelsOf)).toEqual([['sms']]);
     });
 
+    it('an email given as a number, with another on file, is refused as no identifier, not an internal failure', async () => {
+      const { api, sent } = recordingClient();
+      await api.identify({ email: 'known@mailbox.org' });
+      await expect(api.subscribe({ listId: 'Y6nRLr', email: 42 as never })).rejects.toMatchObject({ code: 'no_identifier' });
+      expect(sent.map((r) => r.endpoint)).toEqual(['profiles']);
+    });
+
     it('with no identifier given, the email on file is subscribed; both given, both channels', async () => {
       const { api, sent } = recordingClient();
       await api.identify({ email: 'known@mailbox.org' });

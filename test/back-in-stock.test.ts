@@ -44,6 +44,12 @@ describe('subscribeBackInStock', () => {
     expect((sent[0].body.data.attributes as any).profile.data.attributes).toEqual({ phone_number: '+12125550142' });
   });
 
+  it('an empty external_id passed along is none: the profile carries no blank id', async () => {
+    const { api, sent } = recordingClient();
+    await api.subscribeBackInStock({ variantId: 'v', email: 'ada@shop.example', external_id: '' } as never);
+    expect((sent[0].body.data.attributes as any).profile.data.attributes).toEqual({ email: 'ada@shop.example' });
+  });
+
   it("without identifiers given, the visitor's are used (external_id too)", async () => {
     const { api, sent } = recordingClient();
     await api.identify({ email: 'known@shop.example', external_id: 'cust-7' });

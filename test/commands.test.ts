@@ -58,9 +58,9 @@ describe('the command runner', () => {
 
   it('an unknown method resolves undefined; push runs each [method, ...args] and ignores the rest', async () => {
     const { log, logs } = recorder();
-    const { run, push } = createCommands(methods(), log, true);
+    const { run, api } = createCommands(methods(), log, true);
     expect(await run('toString', [])).toBeUndefined();
-    expect(await push(['echo', 'a'], 'nonsense' as never, ['refuse'], [42] as never)).toEqual([['a'], undefined, undefined, undefined]);
+    expect(await api.push(['echo', 'a'], 'nonsense' as never, ['refuse'], [42] as never)).toEqual([['a'], undefined, undefined, undefined]);
     expect(logs.filter((l) => l.includes('ignored'))).toHaveLength(2);
   });
 

@@ -89,6 +89,16 @@ describe('identify', () => {
     expect(attributesOf(sent[1])).toEqual({ email: 'seg.user@example.com', organization: 'Initech' });
   });
 
+  it('a ?_kx= token over 1,000 characters, which the cookie would not read back, is not stored', () => {
+    history.replaceState(null, '', `/?_kx=${'k'.repeat(1001)}`);
+    try {
+      recordingClient();
+      expect(cookieJson()?.$exchange_id).toBeUndefined();
+    } finally {
+      history.replaceState(null, '', '/');
+    }
+  });
+
   it('starts a new visitor when a different email arrives, with a warning', async () => {
     const { api, sent, logs } = recordingClient();
     await api.identify({ email: 'one@shop.example', phone_number: '+15555550123' });

@@ -7,7 +7,7 @@ const PHONE = '+12125550142';
 describe('subscriptionOf: which identifiers a subscription carries, which channels it consents to', () => {
   it('the identifiers given decide the channels; the stored ones go along', () => {
     expect(subscriptionOf({ listId: 'L', phone_number: PHONE }, { email: EMAIL })).toEqual({
-      ids: { email: EMAIL, phone_number: PHONE }, asked: ['sms'], channels: ['sms'],
+      ids: { email: EMAIL, phone_number: PHONE }, channels: ['sms'],
     });
   });
 
@@ -19,13 +19,14 @@ describe('subscriptionOf: which identifiers a subscription carries, which channe
   it('channels asked for win, as a list or a single string; only those with a valid identifier', () => {
     expect(subscriptionOf({ listId: 'L', email: EMAIL, phone_number: PHONE, channels: ['email'] }, {}).channels).toEqual(['email']);
     expect(subscriptionOf({ listId: 'L', channels: 'sms' as never }, { email: EMAIL, phone_number: PHONE }).channels).toEqual(['sms']);
-    expect(subscriptionOf({ listId: 'L', email: EMAIL, channels: ['sms'] }, {})).toMatchObject({ asked: ['sms'], channels: [] });
+    // SMS asked for, without a phone: refused, naming what is missing.
+    expect(() => subscriptionOf({ listId: 'L', email: EMAIL, channels: ['sms'] }, {})).toThrow('subscribe: no valid identifier for sms');
   });
 
   it('an invalid identifier given is not absent: the stored one does not stand in for it', () => {
-    expect(subscriptionOf({ listId: 'L', phone_number: '555-0142' }, { email: EMAIL, phone_number: PHONE })).toEqual({
-      ids: { email: EMAIL }, asked: ['sms'], channels: [],
-    });
-    expect(subscriptionOf({ listId: 'L', phone_number: 12125550142 as never }, {}).channels).toEqual([]);
+    expect(() => subscriptionOf({ listId: 'L', phone_number: '555-0142' }, { email: EMAIL, phone_number: PHONE })).toThrow(
+      'subscribe: no valid identifier for sms',
+    );
+    expect(() => subscriptionOf({ listId: 'L', phone_number: 12125550142 as never }, {})).toThrow('subscribe: no valid email or phone_number');
   });
 });

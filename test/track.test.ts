@@ -131,6 +131,23 @@ describe('track', () => {
     expect(hold.take().map((e) => e.metric)).toEqual(['A', 'B']);
   });
 
+  it('a tampered held list is nothing held: what is held after it is still kept and taken', () => {
+    for (const tampered of ['not json', 'null', '{"at":1}', '"text"', '[null]', '7']) {
+      const data = new Map([['__kla_held', tampered]]);
+      const storage = {
+        getItem: (k: string) => data.get(k) ?? null,
+        setItem: (k: string, v: string) => void data.set(k, v),
+        removeItem: (k: string) => void data.delete(k),
+      } as unknown as Storage;
+      const hold = createHold(() => storage, () => 1000);
+      expect(hold.take()).toEqual([]);
+      hold.add({ metric: 'A', properties: {} });
+      expect(JSON.parse(data.get('__kla_held')!)).toHaveLength(1);
+      expect(hold.take().map((e) => e.metric)).toEqual(['A']);
+      expect(data.has('__kla_held')).toBe(false);
+    }
+  });
+
   it('never touches sessionStorage when nothing is held (each touch is a round trip to the browser process)', async () => {
     const touched = vi.spyOn(window, 'sessionStorage', 'get');
     try {

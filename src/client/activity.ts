@@ -1,4 +1,4 @@
-import { platformOf } from '../events/user-agent';
+import { browserOf, osOf } from '../events/user-agent';
 import type { Properties, TrackPayload } from '../types';
 
 /** The metric klaviyo.js sends on page loads, which Klaviyo shows as "Active on Site". */
@@ -17,7 +17,7 @@ export function activityEvent(): TrackPayload {
   const params = page.searchParams;
   // _kx says who the visitor is: no part of the page's address. (Deleting re-encodes the query: only then.)
   if (params.has('_kx')) params.delete('_kx');
-  const properties: Properties = Object.assign({ page: page.href }, platformOf(navigator.userAgent));
+  const properties: Properties = { page: page.href, browser: browserOf(navigator.userAgent), os: osOf(navigator.userAgent) };
   params.forEach((value, name) => {
     if (/^utm_/.test(name)) properties[name] = value;
   });
@@ -28,15 +28,4 @@ export function activityEvent(): TrackPayload {
     // No referrer (""), or one that is not a URL: none is reported.
   }
   return { metric: ACTIVITY, properties };
-}
-
-/** Sends Active on Site the first time it is called while the visitor is identified. */
-export function activityOnce(isIdentified: () => boolean, track: (payload: TrackPayload) => boolean) {
-  let sent = false;
-  return () => {
-    if (!sent && isIdentified()) {
-      sent = true;
-      track(activityEvent());
-    }
-  };
 }

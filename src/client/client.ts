@@ -1,22 +1,29 @@
 import { watchDataLayer } from '../adapters/ga4';
-import { trackLines } from '../adapters/orders';
-import { eventBody } from '../events/body';
 import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
 import { createDelivery, type Delivery } from '../delivery/delivery';
 import { createHold } from '../identity/hold';
 import { COOKIE_KEYS, createIdentity } from '../identity/cookie';
 import { createLogger } from '../log';
 import { fits, maxBytes } from '../delivery/size';
-import { sessionStore } from '../delivery/storage';
-import type { Config, Endpoint, KlaviyoLite, Logger, OutboundRequest, ProfileIdentifiers, TrackPayload, VisitorIdentity } from '../types';
-import { isEmpty } from '../events/validate';
+import { localStore, sessionStore } from '../delivery/storage';
+import type {
+  BackInStockInput, Cart, CartItem, Config, Endpoint, IdentifyInput, KlaviyoLite, Logger, Order, OutboundRequest, Product,
+  ProfileIdentifiers, Properties, SubscribeInput, TrackPayload, VisitorIdentity,
+} from '../types';
+import { isEmpty, record } from '../events/validate';
+import { identifiersOf, toProfile } from '../events/profile';
+import { eventBody, resource, subscriptionBody } from '../events/body';
+import { backInStock } from '../events/back-in-stock';
+import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommerce';
+import { fromSpec } from '../adapters/spec';
+import { placedOrder, trackLines } from '../adapters/orders';
+import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
+import { fail } from '../errors';
 import { createCommands } from './commands';
-import { funnelMethods } from './funnel';
-import { OPTED_OUT, type ClientContext, type Methods } from './context';
+import type { Methods } from './context';
 import { normalizeEvent } from './normalize';
-import { trackingMethods } from './tracking';
-import { visitorMethods } from './visitor';
-import { activityOnce } from './activity';
+import { subscriptionOf } from './subscribe-rules';
+import { activityEvent } from './activity';
 import { isCrawler } from '../page/crawler';
 
 export interface ClientOptions extends Partial<Config> {
@@ -46,6 +53,10 @@ export interface Client {
 const noop = () => {};
 const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
 
+/**
+ * The klaviyo object: every method in one closure over the visitor's identity, the held events and the delivery
+ * (a context object handed to a module per feature cost more bytes than the methods it served).
+ */
 export function createClient(options: ClientOptions = {}): Client {
   // The other flags (debug too) default to undefined: they are only ever tested for truth.
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
@@ -54,13 +65,15 @@ export function createClient(options: ClientOptions = {}): Client {
   // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
   const inBrowser = typeof document == 'object';
   const identity = createIdentity(config.cookieDomain);
+  const { identifiers, remember } = identity;
+  const isIdentified = () => !isEmpty(identifiers());
   const hold = createHold(sessionStore, now);
   // A crawler is treated as a visitor who opted out: nothing is sent or stored.
   const crawler = inBrowser && isCrawler(navigator.userAgent);
-  const refusal = crawler ? 'a crawler' : OPTED_OUT;
+  const refusal = crawler ? 'a crawler' : 'visitor opted out';
   let companyId: string | undefined;
-  // Active on Site: from start() on, after the page's queued calls ran.
-  let activity = noop;
+  // Active on Site: due from start() on (after the page's queued calls ran), sent once the visitor is identified.
+  let activityDue: boolean | undefined = false;
 
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
@@ -79,6 +92,12 @@ export function createClient(options: ClientOptions = {}): Client {
     // The visitor may have become identified by this request.
     activity();
   };
+  const activity = () => {
+    if (activityDue && isIdentified()) {
+      activityDue = false;
+      trackPayload(activityEvent());
+    }
+  };
 
   const optedOut = () =>
     crawler || identity.isOptedOut() || (config.respectGpc === true && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
@@ -96,14 +115,14 @@ export function createClient(options: ClientOptions = {}): Client {
     const { metric } = payload;
     const event = normalizeEvent(payload, log, now());
     if (optedOut()) return drop(metric, refusal);
-    const ids = identity.identifiers();
+    const ids = identifiers();
     if (!isEmpty(ids)) {
       // Identified meanwhile (by subscribe, another tab's cookie, a ?_kx link): what was held goes first.
       release();
-      const body = eventBody(event, ids, event.time!);
+      const body = eventBody(event, ids);
       // Refused now, loudly, rather than lost later: no request may carry it.
       if (!fits(body)) {
-        log.error(`refused "${metric}": over the ${maxBytes / 1e6} MB one request may carry`);
+        log.error(`refused "${metric}": over the ${maxBytes / 1e6} MB a request may carry`);
         return false;
       }
       send('events', body, ids, event.uniqueId);
@@ -115,11 +134,73 @@ export function createClient(options: ClientOptions = {}): Client {
     return true;
   };
 
-  const context: ClientContext = {
-    config, log, now, identity, delivery, send, trackPayload, optedOut, refusal, drop, release, forgetHeld: hold.take,
+  const newVisitor = (method: string, ids: ProfileIdentifiers) => {
+    if (remember(ids)) log.warn(`${method}: another email/phone/id: a new visitor`);
   };
-  // No prototype: a page calling "toString" or "__proto__" finds no method. Each feature adds its own methods.
-  const methods: Methods = Object.assign(Object.create(null), visitorMethods(context), trackingMethods(context), funnelMethods(context), {
+  // No prototype: a page calling "toString" or "__proto__" finds no method.
+  const methods: Methods = Object.assign(Object.create(null), {
+    identify(input?: IdentifyInput) {
+      // No argument reads the visitor, as klaviyo.js answers it.
+      if (input === undefined) return identity.visitor();
+      if (optedOut()) fail('opted_out', `identify ignored: ${refusal}`);
+      if (!input || typeof input != 'object') fail('invalid_argument', 'identify: not an object');
+      // A refusal names every field that was left out.
+      const problems: string[] = [];
+      const warn = (message: string) => {
+        problems.push(message);
+        log.warn(message);
+      };
+      const profile = toProfile(input, Object.assign({}, log, { warn }));
+      const given = identifiersOf(profile);
+      if (isEmpty(given) && !isIdentified()) {
+        fail('no_identifier', `identify: no valid identifier (${problems.join('; ') || 'none given'})`);
+      }
+      newVisitor('identify', given);
+      const attributes = Object.assign(identifiers(), profile);
+      send('profiles', resource('profile', attributes), attributes);
+      release();
+      return attributes;
+    },
+    subscribe(input: SubscribeInput) {
+      if (optedOut()) return drop('subscribe', refusal);
+      if (!input || typeof input.listId != 'string' || !/^\w{1,64}$/.test(input.listId)) fail('invalid_argument', 'subscribe: invalid listId');
+      // Another email or phone than the stored one is another person: nothing stored goes along.
+      const known = identity.switches(input) ? {} : identifiers();
+      const { ids, channels } = subscriptionOf(input, known);
+      newVisitor('subscribe', ids);
+      send('subscriptions', subscriptionBody(input, ids, channels), ids);
+      release();
+      return true;
+    },
+    isIdentified,
+    cookieDomain: identity.domain,
+    optOut() {
+      identity.optOut();
+      delivery.clear();
+      hold.take();
+      forgetViewedItems(localStore());
+      return true;
+    },
+    optIn() {
+      identity.optIn();
+      return true;
+    },
+    track(metric: unknown, properties?: Properties) {
+      if (typeof metric != 'string' || !metric.trim() || metric.length > 127) fail('invalid_argument', 'track: metric must be 1 to 127 characters');
+      const props = record(properties);
+      return trackPayload(fromSpec(metric as string, props, now()) || { metric: metric as string, properties: props });
+    },
+    viewedProduct: (product: Product) => trackPayload(viewedProduct(product)),
+    addedToCart: (item: CartItem, cart?: Cart) => trackPayload(addedToCart(item, cart)),
+    startedCheckout: (cart: Cart) => trackPayload(startedCheckout(cart, now())),
+    // Only stored, on this device.
+    trackViewedItem: (item: Properties) => !optedOut() && rememberViewedItem(item, localStore(), now()),
+    placedOrder: (order: Order) => trackPayload(placedOrder(order)),
+    subscribeBackInStock(input: BackInStockInput) {
+      if (optedOut()) return drop('subscribeBackInStock', refusal);
+      send('back-in-stock-subscriptions', ...backInStock(input, identifiers()));
+      return true;
+    },
     account(id?: unknown) {
       if (id !== undefined && !setAccount(id)) delivery.flush();
       return companyId;
@@ -131,18 +212,18 @@ export function createClient(options: ClientOptions = {}): Client {
   (api as Record<string, unknown>).account = (...args: unknown[]) => Object.assign(run('account', args), { toString: () => companyId || '', toJSON: () => companyId });
 
   const kx = inBrowser && new URLSearchParams(location.search).get('_kx');
-  if (kx && !optedOut()) identity.remember({ _kx: kx });
+  if (kx && !optedOut()) remember({ _kx: kx });
   const start = () => {
     if (config.dataLayer && inBrowser) {
       const w = window as unknown as { dataLayer?: unknown[] };
       if (!w.dataLayer) w.dataLayer = [];
       watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
     }
-    if (config.activity && inBrowser) activity = activityOnce(identity.isIdentified, trackPayload);
+    activityDue = config.activity && inBrowser;
     activity();
   };
 
-  return { api, methods, trackPayload, isIdentified: identity.isIdentified, visitor: identity.visitor, delivery, start };
+  return { api, methods, trackPayload, isIdentified, visitor: identity.visitor, delivery, start };
 }
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */

@@ -55,5 +55,5 @@ export function createCommands(methods: Methods, log: Logger, inBrowser: boolean
 
   const api = markLive({ push } as KlaviyoLite & Record<string, unknown>);
   for (const name in methods) api[name] = (...args: unknown[]) => run(name, args);
-  return { run, push, api };
+  return { run, api };
 }

@@ -10,22 +10,20 @@ import { withSession } from './activity';
  * (`$event_id`, else a fresh UUID, so that a retry never counts twice) and the time it was tracked.
  */
 export function normalizeEvent(payload: TrackPayload, log: Logger, now: number): TrackPayload {
-  const { metric } = payload;
   const properties = withSession(sanitize(payload.properties, log));
   if ('$value' in properties) {
-    const coerced = toNumber(properties.$value);
-    if (coerced === undefined) {
-      log.warn(`left out "${metric}" $value: not a number`);
+    properties.$value = toNumber(properties.$value);
+    if (properties.$value === undefined) {
+      log.warn(`left out "${payload.metric}" $value: not a number`);
       delete properties.$value;
-    } else properties.$value = coerced;
+    }
   }
-  const eventId = properties.$event_id;
   return Object.assign({}, payload, {
     properties,
     // The adapter's value first, else $value.
     value: isFinite(payload.value!) ? payload.value : properties.$value,
     // Only a string or number can name one event: "[object Object]" would merge unrelated ones.
-    uniqueId: clip(payload.uniqueId || (scalar(eventId) ? String(eventId) : randomId())),
+    uniqueId: clip(payload.uniqueId || (scalar(properties.$event_id) ? String(properties.$event_id) : randomId())),
     time: payload.time || new Date(now).toISOString(),
   });
 }

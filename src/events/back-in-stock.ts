@@ -1,7 +1,7 @@
 import { fail } from '../errors';
 import { scalar } from '../adapters/ecommerce';
-import { COOKIE_KEYS } from '../identity/cookie';
-import { resource } from './body';
+import { pickIds } from '../identity/cookie';
+import { related, resource } from './body';
 import { isEmpty } from './validate';
 import type { BackInStockInput, OutboundRequest, ProfileIdentifiers } from '../types';
 
@@ -14,18 +14,15 @@ export function backInStock(input: BackInStockInput, known: ProfileIdentifiers):
   const { variantId, catalog, email, phone_number, channels } = Object(input) as BackInStockInput;
   if (!scalar(variantId)) fail('invalid_argument', 'subscribeBackInStock: no variantId');
   const source = email != null || phone_number != null ? input : known;
-  const profile: ProfileIdentifiers = {};
   // email, phone_number and external_id, when valid.
-  for (const [key, , valid] of COOKIE_KEYS.slice(0, 3)) {
-    const value = source[key as 'email'];
-    if (typeof value == 'string' && valid(value)) profile[key] = value;
-  }
+  const profile = pickIds(source as Record<string, unknown>, 3);
   const asked = ([] as string[]).concat(channels || []).map((c) => String(c).toUpperCase());
   const wanted = asked.length ? asked : profile.email ? ['EMAIL'] : profile.phone_number ? ['SMS'] : [];
   if (isEmpty(profile) || !wanted.length) fail('no_identifier', 'subscribeBackInStock: no valid email or phone_number');
   const body = resource('back-in-stock-subscription', { channels: wanted, profile: resource('profile', profile) });
   // A full id names its integration already ("$shopify:::$default:::123").
-  const id = /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`;
-  body.data.relationships = { variant: { data: { type: 'catalog-variant', id } } };
+  body.data.relationships = {
+    variant: related('catalog-variant', /:::/.test(variantId as string) ? variantId : `$${catalog || 'custom'}:::$default:::${variantId}`),
+  };
   return [body, profile];
 }

@@ -1,5 +1,5 @@
 import { put } from '../adapters/ecommerce';
-import type { OutboundRequest, ProfileAttributes, ProfileIdentifiers, SubscribeInput, TrackPayload } from '../types';
+import type { OutboundRequest, ProfileIdentifiers, SubscribeInput, TrackPayload } from '../types';
 
 // JSON:API documents for the client endpoints, as the spec (revision 2026-07-15) describes them.
 
@@ -8,17 +8,19 @@ type Body = OutboundRequest['body'];
 /** `{ data: { type, attributes } }`: every document, and every related resource inside one. */
 export const resource = (type: string, attributes: unknown): Body => ({ data: { type, attributes } });
 
-export function eventBody(event: TrackPayload, profile: ProfileIdentifiers, time: string): Body {
+/** A relationship's `{ data: { type, id } }`. */
+export const related = (type: string, id: unknown) => ({ data: { type, id } });
+
+/** `event` as normalizeEvent made it: its time set. */
+export function eventBody(event: TrackPayload, profile: ProfileIdentifiers): Body {
   const attributes = {
     properties: event.properties,
-    time: event.time || time,
+    time: event.time,
     metric: resource('metric', { name: event.metric }),
     profile: resource('profile', profile),
   };
   return resource('event', put(attributes, 'value value_currency unique_id', [event.value, event.valueCurrency, event.uniqueId]));
 }
-
-export const profileBody = (attributes: ProfileAttributes) => resource('profile', attributes);
 
 export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifiers, channels: string[]): Body {
   const subscriptions: Record<string, unknown> = {};
@@ -26,6 +28,6 @@ export function subscriptionBody(input: SubscribeInput, profile: ProfileIdentifi
   const attributes: Record<string, unknown> = { profile: resource('profile', Object.assign({}, profile, { subscriptions })) };
   if (typeof input.customSource == 'string' && input.customSource) attributes.custom_source = input.customSource.slice(0, 500);
   const body = resource('subscription', attributes);
-  body.data.relationships = { list: { data: { type: 'list', id: input.listId } } };
+  body.data.relationships = { list: related('list', input.listId) };
   return body;
 }

@@ -11,9 +11,12 @@ export function toNumber(input: unknown): number | undefined {
   return isFinite(n) ? n : undefined;
 }
 
+// Klaviyo's limit per string.
+const STRING_BYTES = 1e5;
+
 /** A string within Klaviyo's 100 KB per string, cut on a character boundary. */
-export function clip(text: string, bytes = 1e5): string {
-  if (text.length * 3 <= bytes) return text;
+export function clip(text: string): string {
+  if (text.length * 3 <= STRING_BYTES) return text;
   const utf8 = new TextEncoder().encode(text);
-  return utf8.length <= bytes ? text : new TextDecoder().decode(utf8.slice(0, bytes)).replace(/\uFFFD$/, '');
+  return utf8.length <= STRING_BYTES ? text : new TextDecoder().decode(utf8.slice(0, STRING_BYTES)).replace(/\uFFFD$/, '');
 }

@@ -20,7 +20,8 @@ const modern = (key: string) =>
 export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes {
   const profile: Properties = {};
   const address: Properties = {};
-  const properties: Properties = {};
+  // No prototype: a key "__proto__" is a key, which the cleaner leaves out.
+  const properties: Properties = Object.create(null);
   const leftOut = (from: string, why: string) => log.warn(`identify: left out ${from}: ${why}`);
   const blank = (from: string) => log.debug(`identify: left out ${from}: empty`);
 
@@ -45,17 +46,13 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
     profile[key] = field;
   };
 
-  for (const from of Object.keys(input)) {
-    if (from == '__proto__') continue;
-    const value = input[from];
+  for (const [from, value] of Object.entries(input)) {
     const key = modern(from);
     if (STANDARD.test(key) || (key != from && LOCATION.test(key))) put(key, value, from);
     else if ((key == 'location' || key == 'properties') && value && typeof value == 'object') {
-      for (const part of Object.keys(value)) {
-        const partValue = (value as Properties)[part];
-        if (key == 'properties') {
-          if (part != '__proto__') properties[part] = partValue;
-        } else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
+      for (const [part, partValue] of Object.entries(value)) {
+        if (key == 'properties') properties[part] = partValue;
+        else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
     } else if (isBlank(value)) blank(from);
     else properties[from] = value;

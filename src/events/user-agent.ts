@@ -12,9 +12,6 @@ function familyOf(userAgent: string, families: string) {
   }
 }
 
-/** Active on Site's `browser` and `os`, as browserOf and osOf name them. */
-export const platformOf = (userAgent: string) => ({ browser: familyOf(userAgent, BROWSERS), os: familyOf(userAgent, SYSTEMS) });
-
 /** One of Edge, Samsung Internet, Opera, Firefox, Chrome, Safari; undefined for any other. */
 export const browserOf = (userAgent: string) => familyOf(userAgent, BROWSERS);
 

@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import type { ProfileIdentifiers, VisitorIdentity } from '../types';
-import { isE164, isEmail, isEmpty, record } from '../events/validate';
+import { isE164, isEmail, record } from '../events/validate';
 
 const ID_COOKIE = '__kla_id';
 const OFF_COOKIE = '__kla_off';
@@ -17,6 +17,19 @@ export const COOKIE_KEYS: Array<[keyof ProfileIdentifiers, string, (value: strin
 ];
 
 type Stored = Record<string, unknown>;
+
+/**
+ * The valid identifiers among the first `count` of COOKIE_KEYS that `source` holds, read and named by our names (0)
+ * or klaviyo.js's (1). An empty string is none.
+ */
+export function pickIds(source: Stored, count = 4, from: 0 | 1 = 0, to: 0 | 1 = 0): ProfileIdentifiers {
+  const ids: Stored = {};
+  for (const row of COOKIE_KEYS.slice(0, count)) {
+    const value = source[row[from]];
+    if (value && typeof value == 'string' && row[2](value)) ids[row[to]] = value;
+  }
+  return ids;
+}
 
 // UTF-8 inside base64 (JSON.stringify escapes lone surrogates: encodeURIComponent never throws on its output).
 // klaviyo.js's cookies are ASCII in practice, where this and its reading agree.
@@ -63,7 +76,6 @@ function copies(): string[] {
 
 /** Removes every `__kla_id` this page can reach: host-only and on each parent domain, on "/" and each path down to this page. */
 export function removeCopies(): void {
-  const domains: Array<string | undefined> = [undefined, ...domainsOf()];
   const paths = ['/'];
   let prefix = '';
   for (const segment of location.pathname.split('/')) {
@@ -72,12 +84,11 @@ export function removeCopies(): void {
       paths.push(prefix, `${prefix}/`);
     }
   }
-  for (const domain of domains) for (const path of paths) cookie('remove', ID_COOKIE, { domain, path });
+  for (const domain of [undefined, ...domainsOf()]) for (const path of paths) cookie('remove', ID_COOKIE, { domain, path });
 }
 
 export interface Identity {
   identifiers(): ProfileIdentifiers;
-  isIdentified(): boolean;
   /** The visitor in klaviyo.js's keys (`$email`, `$phone_number`, `$id`, `$exchange_id`), as far as known. */
   visitor(): VisitorIdentity;
   /** Whether these identifiers name another visitor than the stored one (another email, phone or id). */
@@ -118,47 +129,36 @@ export function createIdentity(initialDomain?: string): Identity {
   // an older one. The one listed last (on "/", created last: ours, after every write) is the visitor now, and
   // is left alone, so the next page reads it too.
   const current = () => {
-    const all = copies();
-    const newest = all[all.length - 1];
-    if (all.length > 1) {
+    const listed = copies();
+    const newest = listed.pop();
+    // Older copies listed before it.
+    if (listed.length) {
       removeCopies();
-      write(newest);
+      write(newest!);
     }
     return newest;
   };
   const read = () => decode(memo || current());
 
-  // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor.
-  const differs = (key: string, a: unknown, b?: string) => (key == 'email' ? String(a).toLowerCase() != b!.toLowerCase() : a != b);
+  // Emails are compared whatever their case: "Ada@…" after "ada@…" is the same visitor. A subscribe() input may
+  // hold anything.
+  const comparable = (key: string, value: unknown) => (key == 'email' ? String(value).toLowerCase() : value);
   const switches = (ids: ProfileIdentifiers, stored = read()) =>
-    COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && differs(key, stored[legacy], ids[key]));
+    COOKIE_KEYS.some(([key, legacy]) => key != '_kx' && ids[key] && stored[legacy] && comparable(key, stored[legacy]) != comparable(key, ids[key]));
 
-  const identifiers = () => {
-    const stored = read();
-    const ids: ProfileIdentifiers = {};
-    for (const [key, legacy, valid] of COOKIE_KEYS) {
-      const value = stored[legacy];
-      if (value && typeof value == 'string' && valid(value)) ids[key] = value;
-    }
-    return ids;
-  };
+  const identifiers = () => pickIds(read(), 4, 1);
 
   return {
     identifiers,
-    isIdentified: () => !isEmpty(identifiers()),
-    visitor() {
-      const ids = identifiers();
-      const legacy: VisitorIdentity = {};
-      for (const [key, name] of COOKIE_KEYS) if (ids[key]) legacy[name as keyof VisitorIdentity] = ids[key];
-      return legacy;
-    },
+    visitor: () => pickIds(read(), 4, 1, 1) as VisitorIdentity,
     switches,
     remember(ids) {
       let stored = read();
       const replaced = switches(ids, stored);
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
-      for (const [key, legacy] of COOKIE_KEYS) if (ids[key]) stored[legacy] = ids[key];
+      // Only what identifiers() reads back.
+      Object.assign(stored, pickIds(ids as Stored, 4, 0, 1));
       const value = encode(stored);
       write(value);
       // Only while cookies are blocked (or a copy this page cannot remove still shadows ours).

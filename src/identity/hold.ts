@@ -10,52 +10,47 @@ interface Held {
   event: TrackPayload;
 }
 
-// The storage is probed on first use: touching sessionStorage costs the page a round trip to the browser
-// process, and most pages never hold anything.
+/**
+ * The held events are read from the storage on first use, then kept here: sessionStorage is this tab's, only this
+ * page writes it while it lives, and each touch costs the page a round trip to the browser process (most pages
+ * never hold anything). When the storage is missing or full, this page's memory still serves.
+ */
 export function createHold(getStorage: () => Storage | undefined, now: () => number) {
-  let memory: Held[] = [];
-  let storage: Storage | undefined | null = null;
-  // The last write failed (a full quota): memory holds more than the storage.
-  let unsaved = false;
-  // Taken, and nothing held since: an identified visitor's every event need not read the storage again
-  // (sessionStorage is this tab's; only this page writes it while it lives).
-  let empty = false;
-  const store = () => {
-    if (storage === null) storage = getStorage();
-    return storage;
-  };
-
+  let storage: Storage | undefined;
+  let held: Held[] | undefined;
   const read = (): Held[] => {
     try {
+      if (!held) {
+        // Read once: a storage that throws holds nothing.
+        held = [];
+        storage = getStorage();
+        held = JSON.parse(storage!.getItem(KEY)!) || [];
+      }
       // Anything but an array (tampered storage) throws here: nothing held.
-      return (store() && !unsaved ? JSON.parse(storage!.getItem(KEY) || '[]') : memory).filter((held: Held) => now() - held.at < MAX_AGE_MS);
+      return held!.filter((item) => now() - item.at < MAX_AGE_MS);
     } catch {
       return [];
     }
   };
   const write = (list: Held[]) => {
-    memory = list;
+    held = list;
     try {
-      if (store() && list.length) storage!.setItem(KEY, JSON.stringify(list));
-      else if (store()) storage!.removeItem(KEY);
-      unsaved = false;
+      if (list.length) storage!.setItem(KEY, JSON.stringify(list));
+      else storage!.removeItem(KEY);
     } catch {
-      // Full or disabled storage: the memory copy serves this page (the storage keeps what it held).
-      unsaved = true;
+      // Full or missing storage: what it held stays there, and this page's memory serves.
     }
   };
   return {
     add(event: TrackPayload) {
-      empty = false;
       write(read().concat({ at: now(), event }).slice(-MAX_EVENTS));
     },
     /** The events held, forgotten here (also forgets what expired); opting out takes them to drop them. */
     take(): TrackPayload[] {
-      if (empty) return [];
       const list = read();
-      write([]);
-      empty = true;
-      return list.map((held) => held.event);
+      // Nothing held since the last take: an identified visitor's every event need not touch the storage.
+      if (held!.length !== 0) write([]);
+      return list.map((item) => item.event);
     },
   };
 }

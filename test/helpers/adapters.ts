@@ -13,5 +13,5 @@ export function expectSendable(payload: TrackPayload | undefined): void {
   };
   walk(payload, 'payload');
   expect(holes).toEqual([]);
-  expectValidBody('events', eventBody(payload!, { email: 'a@b.co' }, '2026-01-01T00:00:00Z'));
+  expectValidBody('events', eventBody({ time: '2026-01-01T00:00:00Z', ...payload! }, { email: 'a@b.co' }));
 }

@@ -1,7 +1,7 @@
 // A stand-in for Klaviyo's client API behind a mocked fetch: records every request (body checked against
 // the spec) and answers as the test says.
 import { vi } from 'vitest';
-import { eventBody, profileBody } from '../../src/events/body';
+import { eventBody, resource } from '../../src/events/body';
 import type { Endpoint, Logger, OutboundRequest } from '../../src/types';
 import { expectValidBody } from './spec';
 
@@ -92,12 +92,12 @@ let counter = 0;
 
 /** A Create Client Event request for visitor `key`, built by the project's own body builder. */
 export function event(key = 'ada', uid = `uid-${++counter}`, properties: Record<string, unknown> = { n: counter }): OutboundRequest {
-  const body = eventBody({ metric: 'Viewed Product', properties, uniqueId: uid }, { email: `${key}@example.com` }, new Date().toISOString());
+  const body = eventBody({ metric: 'Viewed Product', properties, uniqueId: uid, time: new Date().toISOString() }, { email: `${key}@example.com` });
   return { endpoint: 'events', body, profileKey: key, uniqueId: uid };
 }
 
 export function profile(key = 'ada', first_name = 'Ada'): OutboundRequest {
-  return { endpoint: 'profiles', body: profileBody({ email: `${key}@example.com`, first_name }), profileKey: key };
+  return { endpoint: 'profiles', body: resource('profile', { email: `${key}@example.com`, first_name }), profileKey: key };
 }
 
 /** A Storage kept in a Map: what two tabs of one origin share. */
