@@ -3,10 +3,9 @@ import { fold } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
 import { randomName, toRecord, type Rec } from './records';
-import { waitFor } from './schedule';
+import { leased, waitFor } from './schedule';
 import { byteSize, leaseFor, timeoutFor } from './size';
-import { post } from './transport';
-import { planKeepalive, type Send } from './unload';
+import { post, type Send } from './transport';
 import type { Logger, OutboundRequest } from '../types';
 
 export interface DeliveryOptions {
@@ -101,13 +100,51 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return list;
   };
 
-  const take = (r: Rec, lease: number, now: number) => {
-    pacer.note(r.endpoint, now);
-    return Object.assign({}, r, { lease });
+  // The records that may go now, head first, leased to this page (`list` gets the leases). Once one may not go,
+  // the rest waits too: one order per page. Ordinary: the head alone, one request at a time, the timer set for
+  // when it may go; a request in flight (here, or by a page gone) is waited for.
+  // By keepalive, as the page may be going away (gone: pagehide, and it will not live to hear the answers): as
+  // many as keepaliveBudget allows beside those in flight, and those in flight are passed over, not waited for.
+  // But on pagehide an ordinary request of this page dies with the document, maybe before it left: it goes
+  // again, by keepalive. On pagehide what is sent, and what is in flight, is leased for 1 s only: the page's key
+  // is released, so that the next page adopts them at once and sends them again unless confirmed (unique_id
+  // keeps that harmless). Records stay in the outbox until answered.
+  const ready = (list: Rec[], keepalive: boolean, gone: boolean): Send[] => {
+    const now = Date.now();
+    const sends: Send[] = [];
+    let budget = keepalive ? keepaliveBudget - keepaliveBytes : Infinity;
+    let blocked = stopped;
+    list.forEach((r, i) => {
+      // No account yet: it waits.
+      if (!r.companyId) blocked = true;
+      const busy = inFlight.has(r.id);
+      const again = gone && inFlight.get(r.id) === false;
+      if (keepalive && !again && (busy || leased(r, now))) {
+        if (gone && busy) list[i] = Object.assign({}, r, { lease: now + 1e3 });
+        return;
+      }
+      // How long it must still wait: for the answer to a try in flight here, or as the schedule says.
+      const ms = busy ? Infinity : waitFor(r, now, pacer);
+      if (!again && ms > 0) {
+        if (!blocked && !keepalive) wake(ms);
+        blocked = true;
+      }
+      if (blocked) return;
+      const body = JSON.stringify(r.body);
+      const size = byteSize(body);
+      if (size > budget) {
+        blocked = true;
+        return;
+      }
+      budget -= size;
+      blocked = !keepalive;
+      pacer.note(r.endpoint, now);
+      const rec = Object.assign({}, r, { lease: now + (gone ? 1e3 : leaseFor(size)) });
+      list[i] = rec;
+      sends.push([rec, body, size]);
+    });
+    return sends;
   };
-
-  // How long `r` must still wait: for the answer to a try in flight here, or as the schedule says.
-  const wait = (r: Rec, now: number) => (inFlight.has(r.id) ? Infinity : waitFor(r, now, pacer));
 
   const deliver = async ([r, body, size]: Send, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
@@ -121,33 +158,22 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     settle(outbox, log, random, r, reply);
   };
 
-  // Sends the head of the queue, leased to this page, one request at a time, until it must wait.
+  // Sends the head of the queue, one request at a time, until it must wait.
   const drain = async () => {
     try {
       await 0; // so that `active` is set before this can end
-      while (!stopped) {
+      for (;;) {
         const list = save();
-        const head = list[0];
-        if (!head) break;
-        // No company id yet: hold everything; the next send or flush looks again. Said after the first tick,
+        // No company id yet: everything is held; the next send or flush looks again. Said after the first tick,
         // so that an account command queued before the script loaded has run.
-        if (!head.companyId) {
+        if (list[0] && !list[0].companyId) {
           if (ticked && !warned) log.error('no company_id set: requests wait for klaviyo.account("…")');
           warned = ticked;
-          break;
         }
-        const now = Date.now();
-        const ms = wait(head, now);
-        if (ms > 0) {
-          wake(ms);
-          break;
-        }
-        const body = JSON.stringify(head.body);
-        const size = byteSize(body);
-        const r = take(head, now + leaseFor(size), now);
-        list[0] = r;
+        const [send] = ready(list, false, false);
+        if (!send) break;
         outbox.write(list);
-        await deliver([r, body, size], false);
+        await deliver(send, false);
       }
     } catch (error) {
       report('send')(error);
@@ -170,11 +196,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     timer = setTimeout(tick, ms);
   };
 
-  // The page may be going away (gone: pagehide): send what may go now by keepalive (see unload.ts).
+  // The page may be going away (gone: pagehide): send what may go now by keepalive.
   // Async, so that what throws rejects: its requests still start at once, before the first await.
   const unload = async (gone: boolean) => {
     const list = save();
-    const sends = planKeepalive(list, Date.now(), gone, keepaliveBudget - keepaliveBytes, stopped, inFlight, wait, take);
+    const sends = ready(list, true, gone);
     if (gone) outbox.release();
     else if (sends.length) outbox.write(list);
     return Promise.all(sends.map((s) => deliver(s, true)));
