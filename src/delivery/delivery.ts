@@ -76,9 +76,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // The outbox kept up (heartbeat, the records of pages gone adopted, this page's new ones folded in): its records.
   const save = () => {
-    outbox.heartbeat();
-    outbox.adoptOrphans();
-    const list = outbox.read();
+    const list = outbox.keep();
     const id = companyId();
     let changed = fresh.length > 0;
     for (const r of fresh.splice(0)) {

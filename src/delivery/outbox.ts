@@ -9,10 +9,12 @@ export interface Outbox {
    */
   read(): Rec[];
   write(list: Rec[]): void;
-  /** While records wait: keeps our key fresh, so that other pages leave it alone (they adopt keys silent 10 s). */
-  heartbeat(): void;
-  /** Takes over the well-formed records of pages gone (released, or silent for 10 s); looks at most every 5 s. */
-  adoptOrphans(): void;
+  /**
+   * `read`, the outbox kept up first: while records wait, our key kept fresh, so that other pages leave it alone
+   * (they adopt keys silent 10 s); the well-formed records of pages gone (released, or silent 10 s) taken over,
+   * looking at most every 5 s.
+   */
+  keep(): Rec[];
   /** The page is going away: its key is marked for the next page to adopt. */
   release(): void;
   /** The page is back (from the bfcache): what it still holds moves to a new key. */
@@ -197,18 +199,16 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       return list;
     },
     write,
-    heartbeat() {
+    keep() {
       sync();
-      if (released || !list.length) return;
-      // Also when the clock was set back.
+      // The heartbeat, while our key holds records; also when the clock was set back.
+      const beat = !released && list.length > 0;
       const since = Math.abs(Date.now() - wrote);
       // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours move to a new one.
-      if (since > 8e3) rekey();
-      else if (since > 2e3) write(list);
-    },
-    adoptOrphans() {
-      open();
+      if (beat && since > 8e3) rekey();
+      else if (beat && since > 2e3) write(list);
       if (Math.abs(Date.now() - scanned) >= 5e3) adopt();
+      return list;
     },
     release() {
       released = true;
