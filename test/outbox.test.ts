@@ -158,6 +158,29 @@ describe('outbox', () => {
     expect(log.debug).not.toHaveBeenCalled();
   });
 
+  test('in memory, a page silent 9 s (frozen, throttled) keeps its records: no key, so nothing to move', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Asked for, or after storage failed (a throwing getItem) once the key held the record.
+      const failing = mapStorage();
+      for (const storage of [null, failing]) {
+        const outbox = createOutbox(spyLog(), storage);
+        outbox.write([rec(1)]);
+        failing.getItem = () => {
+          throw new Error('gone');
+        };
+        outbox.keep();
+        vi.advanceTimersByTime(9_000);
+        expect(outbox.keep().map((r) => r.id)).toEqual(['t.1']);
+        outbox.release();
+        outbox.resume();
+        expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   test('a throwing localStorage getter: memory, and one debug line', () => {
     vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');

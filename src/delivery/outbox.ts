@@ -65,6 +65,8 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       // The storage that failed may fail again: memory it is.
     }
     store = null;
+    // What our key held is now in memory only.
+    saved = new Set();
   };
   const open = () => {
     if (opened) return;
@@ -103,10 +105,10 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     }
     const parts = records.map(serialize) as string[];
     // Stored: the head of the queue, up to storedChars. The rest waits in memory, sent by this page: no record
-    // is dropped for its size.
+    // is dropped for its size. In memory, no key holds anything.
     let kept = 0;
     let size = 1;
-    while (kept < parts.length) {
+    while (store && kept < parts.length) {
       size += parts[kept].length + 1;
       if (size > storedChars) break;
       kept++;
@@ -116,7 +118,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     const alive = released ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
-      if (store && kept) store.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`);
+      if (kept) store!.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`);
       else if (store) store.removeItem(own);
       saved = new Set(records.slice(0, kept).map((r) => r.id));
     } catch {
@@ -217,9 +219,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     resume() {
       open();
       released = false;
-      // In memory, there is no key to move.
-      if (store) rekey();
-      else write(list);
+      rekey();
     },
     clear() {
       open();
