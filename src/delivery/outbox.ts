@@ -36,8 +36,7 @@ const storedChars = 4e6;
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const name = () => `${prefix}.${randomName()}`;
   let own = name();
-  // Storage is opened on first use: a page load that queues nothing need not read it.
-  let opened = false;
+  // Storage is opened on first use: a page load that queues nothing need not read it. undefined: not yet;
   // null: in memory (asked for, or storage unusable), where `list` is all there is.
   let store: Storage | null | undefined;
   // What our key holds, as last written (nothing when empty: no key), and when.
@@ -48,13 +47,13 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   // The ids of the records our key holds, as last written: what a page that adopts the key takes over. After a
   // failed write (a full quota), or past storedChars, `list` holds more: those stay ours whatever becomes of the key.
   let saved = new Set<string>();
-  let failed = 0;
+  let said = false;
   const json = new WeakMap<Rec, string>();
 
   // Said once, whatever the cause.
   const unusable = () => {
-    if (!failed) log.debug('localStorage unavailable: requests kept in memory');
-    failed++;
+    if (!said) log.debug('localStorage unavailable: requests kept in memory');
+    said = true;
   };
   // Private mode, a disabled or throwing localStorage: keep going in memory.
   const fallBack = () => {
@@ -69,8 +68,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     saved = new Set();
   };
   const open = () => {
-    if (opened) return;
-    opened = true;
+    if (store !== undefined) return;
     try {
       store = storage === undefined ? window.localStorage || undefined : storage;
     } catch {
