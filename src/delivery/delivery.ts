@@ -24,8 +24,8 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Queues a request. Synchronous, cheap, never throws. */
   send(request: OutboundRequest): void;
-  /** Sends what may go now; with keepalive, as the page is going away. */
-  flush(options?: { keepalive?: boolean }): Promise<void>;
+  /** Sends what may go now. */
+  flush(): Promise<void>;
   /** Drops everything pending, in memory and storage. */
   clear(): void;
   /** Requests waiting (bulked events count as one). */
@@ -255,12 +255,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         report('queue')(error);
       }
     },
-    async flush({ keepalive } = {}) {
+    async flush() {
       try {
-        if (keepalive) {
-          await unload(false);
-          return;
-        }
         save();
         active ||= drain();
         await active;
