@@ -62,7 +62,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // After our pagehide handler ran (until back from the bfcache); while the document is hidden.
   let leaving = false;
   let hidden = false;
-  let storeQueued = false;
   const reported = new Set<string>();
 
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
@@ -239,12 +238,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         count++;
         fresh.push(toRecord(`${tab}.${count}`, request, options.apiBase, companyId()));
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
-        // least stored (a hidden page may be discarded). One pass for all the calls of the task.
-        if ((leaving || hidden) && !storeQueued) {
-          storeQueued = true;
+        // least stored (a hidden page may be discarded). One pass for all the calls of the task, queued by the
+        // first: hiding emptied `fresh`, and so does each pass.
+        if ((leaving || hidden) && fresh.length == 1) {
           Promise.resolve()
             .then(() => {
-              storeQueued = false;
               if (leaving) hide(true);
               else save();
             })
