@@ -215,7 +215,6 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       write(list);
     },
     resume() {
-      open();
       released = false;
       rekey();
     },

@@ -46,8 +46,9 @@ export const toRecord = (id: string, request: OutboundRequest, apiBase: string, 
  * sharing the origin, so they are left out, with a debug line, unless the key was `ours`.
  */
 export function recordsIn(value: string, ours: boolean, log: Logger): Rec[] {
-  const parsed = parseJson(value);
-  const found: Rec[] = [].concat((Array.isArray(parsed) ? parsed : (parsed || {}).records) || []);
+  const parsed = parseJson(value) || {};
+  // {alive, records}, or the legacy shared key's array.
+  const found: Rec[] = [].concat(parsed.records || parsed);
   const wellFormed = found.filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body);
   const records = wellFormed.filter((r) => ours || (typeof r.companyId == 'string' && typeof r.apiBase == 'string'));
   const unowned = wellFormed.length - records.length;
