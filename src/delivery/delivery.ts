@@ -43,14 +43,12 @@ const idleMs = 1e3;
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { log, companyId } = options;
   const random = options.random || Math.random;
-  const tab = randomName();
   const outbox = createOutbox(log, options.storage);
   const pacer = createPacer();
   // send() only pushes here; the next tick folds them into the outbox in one write.
   const fresh: Rec[] = [];
   // The records this page has in flight, each with whether by keepalive.
   const inFlight = new Map<string, boolean>();
-  let count = 0;
   let keepaliveBytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // When the timer is due.
@@ -235,8 +233,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const delivery: Delivery = {
     send(request) {
       try {
-        count++;
-        fresh.push(toRecord(`${tab}.${count}`, request, options.apiBase, companyId()));
+        fresh.push(toRecord(randomName(), request, options.apiBase, companyId()));
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
         // least stored (a hidden page may be discarded). One pass for all the calls of the task, queued by the
         // first: hiding emptied `fresh`, and so does each pass.

@@ -22,7 +22,7 @@ export interface Rec {
   bytes?: number;
 }
 
-/** A random base-36 name: a page's key, a tab's record ids. */
+/** A random base-36 name (about 52 bits): a page's key, a record's id. */
 export const randomName = () => Math.random().toString(36).slice(2);
 
 /** A request as the outbox keeps it, not tried yet. */
