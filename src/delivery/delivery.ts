@@ -5,7 +5,7 @@ import { createPacer } from './pace';
 import { randomName, toRecord, type Rec } from './records';
 import { leased, waitFor } from './schedule';
 import { byteSize, leaseFor, timeoutFor } from './size';
-import { post, type Send } from './transport';
+import { post } from './transport';
 import type { Logger, OutboundRequest } from '../types';
 
 export interface DeliveryOptions {
@@ -103,14 +103,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // But on pagehide an ordinary request of this page dies with the document, maybe before it left: it goes
   // again, by keepalive. On pagehide what is sent, and what is in flight, is leased for 1 s only: the page's key
   // is released, so that the next page adopts them at once and sends them again unless confirmed (unique_id
-  // keeps that harmless). Records stay in the outbox until answered.
-  const ready = (list: Rec[], keepalive: boolean, gone: boolean): Send[] => {
+  // keeps that harmless). Records stay in the outbox until answered. Returns the deliveries started.
+  const start = (keepalive: boolean, gone: boolean): Promise<void>[] => {
+    const list = save();
     const now = Date.now();
-    const sends: Send[] = [];
+    const started: Promise<void>[] = [];
     let budget = keepalive ? keepaliveBudget - keepaliveBytes : Infinity;
     let blocked = stopped;
     list.forEach((r, i) => {
-      // No account yet: it waits.
+      // No company id yet: it waits, and so does the rest; the next send or flush looks again. Said when the head
+      // of the queue waits so, after the first tick: an account command queued before the script loaded has run.
+      if (!r.companyId && !blocked && !keepalive) {
+        if (ticked && !warned) log.error('no company_id set: requests wait for klaviyo.account("…")');
+        warned = ticked;
+      }
       if (!r.companyId) blocked = true;
       const busy = inFlight.has(r.id);
       const again = gone && inFlight.get(r.id) === false;
@@ -136,12 +142,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       pacer.note(r.endpoint, now);
       const rec = Object.assign({}, r, { lease: now + (gone ? 1e3 : leaseFor(size)) });
       list[i] = rec;
-      sends.push([rec, body, size]);
+      started.push(deliver(rec, body, size, keepalive));
     });
-    return sends;
+    // Stored in the same task as the requests start: no page can see one without its lease.
+    if (gone) outbox.release();
+    else if (started.length) outbox.write(list);
+    return started;
   };
 
-  const deliver = async ([r, body, size]: Send, keepalive: boolean) => {
+  // One try of `r` (leased for it), its body serialized and measured.
+  const deliver = async (r: Rec, body: string, size: number, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
     if (keepalive) keepaliveBytes += size;
     const reply = await post(r, body, keepalive, timeoutFor(size), options.fetch);
@@ -158,17 +168,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     try {
       await 0; // so that `active` is set before this can end
       for (;;) {
-        const list = save();
-        // No company id yet: everything is held; the next send or flush looks again. Said after the first tick,
-        // so that an account command queued before the script loaded has run.
-        if (list[0] && !list[0].companyId) {
-          if (ticked && !warned) log.error('no company_id set: requests wait for klaviyo.account("…")');
-          warned = ticked;
-        }
-        const [send] = ready(list, false, false);
-        if (!send) break;
-        outbox.write(list);
-        await deliver(send, false);
+        const [sent] = start(false, false);
+        if (!sent) break;
+        await sent;
       }
     } catch (error) {
       report('send')(error);
@@ -193,13 +195,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // The page may be going away (gone: pagehide): send what may go now by keepalive.
   // Async, so that what throws rejects: its requests still start at once, before the first await.
-  const unload = async (gone: boolean) => {
-    const list = save();
-    const sends = ready(list, true, gone);
-    if (gone) outbox.release();
-    else if (sends.length) outbox.write(list);
-    return Promise.all(sends.map((s) => deliver(s, true)));
-  };
+  const unload = async (gone: boolean) => Promise.all(start(true, gone));
 
   const hide = (gone: boolean) => {
     unload(gone).catch(report('unload'));

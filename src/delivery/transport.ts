@@ -9,9 +9,6 @@ export interface ApiError {
 /** [status, Retry-After, errors]; status 0: no answer (network error, timeout, no fetch). */
 export type Reply = [status: number, retryAfter?: string | null, errors?: ApiError[]];
 
-/** A record leased for a try, its body, and that body's size in bytes. */
-export type Send = [rec: Rec, body: string, size: number];
-
 const headers = { revision: '2026-07-15', 'content-type': 'application/vnd.api+json' };
 
 /**
