@@ -3,8 +3,8 @@ import { fold } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
 import { randomName, toRecord, type Rec } from './records';
-import { leased, waitFor } from './schedule';
-import { byteSize, leaseFor, timeoutFor } from './size';
+import { maxWait, until } from './schedule';
+import { byteSize, leaseFor, maxLease, timeoutFor } from './size';
 import { post } from './transport';
 import type { Logger, OutboundRequest } from '../types';
 
@@ -120,12 +120,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (!r.companyId) blocked = true;
       const busy = inFlight.has(r.id);
       const again = gone && inFlight.get(r.id) === false;
-      if (keepalive && !again && (busy || leased(r, now))) {
+      // Sent (here, or by a page gone), its answer awaited this long still.
+      const lease = until(r.lease || 0, maxLease, now);
+      if (keepalive && !again && (busy || lease > 0)) {
         if (gone && busy) list[i] = Object.assign({}, r, { lease: now + 1e3 });
         return;
       }
-      // How long it must still wait: for the answer to a try in flight here, or as the schedule says.
-      const ms = busy ? Infinity : waitFor(r, now, pacer);
+      // How long it must still wait: for the answer to a try in flight, its backoff, or its endpoint's pace.
+      const ms = busy ? Infinity : Math.max(lease, until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
       if (!again && ms > 0) {
         if (!blocked && !keepalive) wake(ms);
         blocked = true;
