@@ -2,7 +2,7 @@ import { settle } from './answer';
 import { fold } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
-import { randomName, toRecord, type Rec } from './records';
+import { toRecord, type Rec } from './records';
 import { maxWait, until } from './schedule';
 import { byteSize, leaseFor, maxLease, timeoutFor } from './size';
 import { post } from './transport';
@@ -231,7 +231,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const delivery: Delivery = {
     send(request) {
       try {
-        fresh.push(toRecord(randomName(), request, options.apiBase, companyId()));
+        fresh.push(toRecord(request, options.apiBase, companyId()));
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
         // least stored (a hidden page may be discarded). One pass for all the calls of the task, queued by the
         // first: hiding emptied `fresh`, and so does each pass.

@@ -25,9 +25,9 @@ export interface Rec {
 /** A random base-36 name (about 52 bits): a page's key, a record's id. */
 export const randomName = () => Math.random().toString(36).slice(2);
 
-/** A request as the outbox keeps it, not tried yet. */
-export const toRecord = (id: string, request: OutboundRequest, apiBase: string, companyId?: string): Rec => ({
-  id,
+/** A request as the outbox keeps it, not tried yet, under an id of its own. */
+export const toRecord = (request: OutboundRequest, apiBase: string, companyId?: string): Rec => ({
+  id: randomName(),
   endpoint: request.endpoint,
   body: request.body,
   key: request.profileKey,
