@@ -73,7 +73,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // The outbox kept up (heartbeat, the records of pages gone adopted, this page's new ones folded in): its records.
   const save = () => {
-    const list = outbox.keep();
+    let list = outbox.keep();
     const id = companyId();
     let changed = fresh.length > 0;
     for (const r of fresh.splice(0)) {
@@ -89,7 +89,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       list[i] = Object.assign({}, r, { companyId: id });
       changed = true;
     });
-    if (changed) outbox.write(list);
+    if (changed) list = outbox.write(list);
     // While records wait, a tick every 3 s at least: it refreshes the outbox's heartbeat.
     if (list.length) wake(3e3);
     return list;

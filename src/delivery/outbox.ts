@@ -8,7 +8,8 @@ export interface Outbox {
    * their cached serialization.
    */
   read(): Rec[];
-  write(list: Rec[]): void;
+  /** Returns the records held: less those that cannot be serialized, and the oldest past 500. */
+  write(list: Rec[]): Rec[];
   /**
    * `read`, the outbox kept up first: while records wait, our key kept fresh, so that other pages leave it alone
    * (they adopt keys silent 10 s); the well-formed records of pages gone (released, or silent 10 s) taken over,
@@ -92,16 +93,14 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
 
   const write = (records: Rec[]) => {
     open();
-    for (let i = records.length - 1; i >= 0; i--) {
-      if (!serialize(records[i])) records.splice(i, 1);
-    }
-    const drop = Math.max(0, records.length - 500);
+    list = records.filter(serialize);
+    const drop = Math.max(0, list.length - 500);
     if (drop) {
-      records.splice(0, drop);
+      list = list.slice(drop);
       // Always printed: the store owner is losing data and must see it.
       log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
-    const parts = records.map(serialize) as string[];
+    const parts = list.map(serialize) as string[];
     // Stored: the head of the queue, up to storedChars. The rest waits in memory, sent by this page: no record
     // is dropped for its size. In memory, no key holds anything.
     let kept = 0;
@@ -112,13 +111,12 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       kept++;
     }
     wrote = Date.now();
-    list = records;
     const alive = released ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
       if (kept) store!.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`);
       else if (store) store.removeItem(own);
-      saved = new Set(records.slice(0, kept).map((r) => r.id));
+      saved = new Set(list.slice(0, kept).map((r) => r.id));
     } catch {
       // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
       // close, under a fresh heartbeat so that no page adopts them while it lives.
@@ -130,6 +128,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         // Then the key ages, and is adopted once silent 10 s: its records are sent either way.
       }
     }
+    return list;
   };
 
   // Every page's key (and the legacy one), ours included.
