@@ -100,23 +100,21 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       // Always printed: the store owner is losing data and must see it.
       log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
-    const parts = list.map(serialize) as string[];
-    // Stored: the head of the queue, up to storedChars. The rest waits in memory, sent by this page: no record
-    // is dropped for its size. In memory, no key holds anything.
-    let kept = 0;
+    // Stored: the head of the queue, up to storedChars (the sizes add up: past the first record that does not
+    // fit, none does). The rest waits in memory, sent by this page: no record is dropped for its size. In
+    // memory, no key holds anything.
     let size = 1;
-    while (store && kept < parts.length) {
-      size += parts[kept].length + 1;
-      if (size > storedChars) break;
-      kept++;
-    }
+    const kept = (list.map(serialize) as string[]).filter((part) => {
+      size += part.length + 1;
+      return store && size <= storedChars;
+    });
     wrote = Date.now();
     const alive = released ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
-      if (kept) store!.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`);
+      if (kept.length) store!.setItem(own, `{"alive":${alive},"records":[${kept}]}`);
       else if (store) store.removeItem(own);
-      saved = new Set(list.slice(0, kept).map((r) => r.id));
+      saved = new Set(list.slice(0, kept.length).map((r) => r.id));
     } catch {
       // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
       // close, under a fresh heartbeat so that no page adopts them while it lives.
