@@ -130,17 +130,13 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   };
 
   // Every page's key (and the legacy one), ours included.
-  const keys = () => {
-    const found: string[] = [];
+  const keys = (): string[] => {
     try {
-      for (let i = store!.length - 1; i >= 0; i--) {
-        const k = store!.key(i);
-        if (k && k.startsWith(prefix)) found.push(k);
-      }
+      return Array.from({ length: store!.length }, (_, i) => `${store!.key(i)}`).filter((k) => k.startsWith(prefix));
     } catch {
       // No storage, or it failed: no keys.
+      return [];
     }
-    return found;
   };
 
   // Moves into our key the records of every page gone, and `also`'s; orphans go first: they are older.
