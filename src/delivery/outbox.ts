@@ -195,11 +195,12 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
     keep() {
       sync();
       // The heartbeat, while our key holds records; also when the clock was set back.
-      const beat = !released && list.length > 0;
       const since = Math.abs(Date.now() - wrote);
-      // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours move to a new one.
-      if (beat && since > 8e3) rekey();
-      else if (beat && since > 2e3) write(list);
+      if (!released && list.length && since > 2e3) {
+        // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours move to a new one.
+        if (since > 8e3) rekey();
+        else write(list);
+      }
       if (Math.abs(Date.now() - scanned) >= 5e3) adopt();
       return list;
     },
