@@ -135,10 +135,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (blocked) return;
       const body = JSON.stringify(r.body);
       const size = byteSize(body);
-      if (size > budget) {
-        blocked = true;
-        return;
-      }
+      blocked = size > budget;
+      if (blocked) return;
       budget -= size;
       blocked = !keepalive;
       pacer.note(r.endpoint, now);

@@ -79,16 +79,13 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   };
 
   const serialize = (r: Rec) => {
-    let text = json.get(r);
-    if (text) return text;
     try {
-      text = JSON.stringify(r);
-      json.set(r, text);
+      if (!json.has(r)) json.set(r, JSON.stringify(r));
     } catch {
       // A cyclic or BigInt body would otherwise jam every later write.
       log.error(`dropped ${r.endpoint} request: its body cannot be serialized`);
     }
-    return text;
+    return json.get(r);
   };
 
   const write = (records: Rec[]) => {
@@ -141,15 +138,14 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
 
   // Moves into our key the records of every page gone, and `also`'s; orphans go first: they are older.
   const adopt = (also?: string) => {
-    const now = Date.now();
     let taken: Rec[] = [];
-    scanned = now;
+    scanned = Date.now();
     try {
       for (const k of keys()) {
         const value = k == own ? null : store!.getItem(k);
         const alive = /^{"alive":(\d+)/.exec(value || '');
         // Silent for 10 s, or "alive" further ahead: written before the clock was set back.
-        if (value && (k == also || !alive || Math.abs(now - +alive[1]) > 1e4)) {
+        if (value && (k == also || !alive || Math.abs(scanned - +alive[1]) > 1e4)) {
           taken = taken.concat(recordsIn(value, k == also, log));
           store!.removeItem(k);
         }
