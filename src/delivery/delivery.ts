@@ -277,9 +277,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   } catch (error) {
     report('listen')(error);
   }
-  // Resume what earlier page loads left pending once the page is idle: storage need not be read while it
-  // loads. A send looks at once.
-  if (typeof requestIdleCallback == 'function') requestIdleCallback(() => wake(0), { timeout: idleMs });
-  else wake(idleMs);
+  // Resume what earlier page loads left pending once the page is idle, or after idleMs at the latest: storage
+  // need not be read while it loads. A send looks at once.
+  wake(idleMs);
+  if (typeof requestIdleCallback == 'function') requestIdleCallback(() => wake(0));
   return delivery;
 }
