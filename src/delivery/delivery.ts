@@ -57,9 +57,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let active: Promise<void> | undefined;
   let ticked = false;
   let warned = false;
-  // After our pagehide handler ran (until back from the bfcache); while the document is hidden.
+  // After our pagehide handler ran, until back from the bfcache.
   let leaving = false;
-  let hidden = false;
   const reported = new Set<string>();
 
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
@@ -209,8 +208,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     hide(true);
   };
   const onVisibility = () => {
-    hidden = document.visibilityState == 'hidden';
-    if (hidden) hide(false);
+    if (document.visibilityState == 'hidden') hide(false);
   };
   // Back from the bfcache: the key was released and may have been adopted meanwhile.
   const onPageshow = (event: Event) => {
@@ -233,7 +231,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
         // least stored (a hidden page may be discarded). One pass for all the calls of the task, queued by the
         // first: hiding emptied `fresh`, and so does each pass.
-        if ((leaving || hidden) && fresh.length == 1) {
+        if ((leaving || document.visibilityState == 'hidden') && fresh.length == 1) {
           Promise.resolve()
             .then(() => {
               if (leaving) hide(true);
