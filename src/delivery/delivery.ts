@@ -63,7 +63,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
   // console error, and every one is detailed for data-debug. Delivery goes on.
-  const report = (kind: string) => (error: unknown) => {
+  const report = (kind: string, error: unknown) => {
     const message = `delivery: ${kind} failed`;
     if (!reported.has(kind)) log.error(message);
     reported.add(kind);
@@ -172,7 +172,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         await sent;
       }
     } catch (error) {
-      report('send')(error);
+      report('send', error);
     }
     active = undefined;
   };
@@ -197,7 +197,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const unload = async (gone: boolean) => Promise.all(start(true, gone));
 
   const hide = (gone: boolean) => {
-    unload(gone).catch(report('unload'));
+    unload(gone).catch((error) => report('unload', error));
   };
 
   // visibilitychange is the document's; the others are the window's. No "storage" listener: subscribing to
@@ -237,11 +237,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
               if (leaving) hide(true);
               else save();
             })
-            .catch(report('queue'));
+            .catch((error) => report('queue', error));
         }
         wake(0);
       } catch (error) {
-        report('queue')(error);
+        report('queue', error);
       }
     },
     async flush() {
@@ -250,7 +250,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         active ||= drain();
         await active;
       } catch (error) {
-        report('send')(error);
+        report('send', error);
       }
     },
     clear() {
@@ -273,7 +273,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   try {
     listen('addEventListener');
   } catch (error) {
-    report('listen')(error);
+    report('listen', error);
   }
   // Resume what earlier page loads left pending once the page is idle, or after idleMs at the latest: storage
   // need not be read while it loads. A send looks at once.
