@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { backoff, maxTries, retryAfter } from '../src/delivery/backoff';
+import { backoff, maxTries } from '../src/delivery/backoff';
+import { retryAt } from '../src/delivery/schedule';
 
 const ceiling = (tries: number) => Math.min(180_000, 1000 * 2 ** (tries - 1));
 
@@ -30,24 +31,31 @@ describe('backoff (full jitter)', () => {
   });
 });
 
-describe('retryAfter', () => {
+// When a failed request goes again, with no jitter (random 0): as Retry-After says, or at once.
+describe('Retry-After', () => {
   const now = Date.parse('2026-08-01T10:00:00Z');
+  const after = (value: string | null | undefined) => retryAt(1, value, now, () => 0) - now;
 
   test('reads delta-seconds', () => {
-    expect(retryAfter('120', now)).toBe(120_000);
-    expect(retryAfter('0', now)).toBe(0);
-    expect(retryAfter(' 7 ', now)).toBe(7000);
+    expect(after('120')).toBe(120_000);
+    expect(after('0')).toBe(0);
+    expect(after(' 7 ')).toBe(7000);
   });
 
   test('reads an HTTP date', () => {
-    expect(retryAfter('Sat, 01 Aug 2026 10:01:30 GMT', now)).toBe(90_000);
-    expect(retryAfter('Sat, 01 Aug 2026 09:59:00 GMT', now)).toBe(0);
+    expect(after('Sat, 01 Aug 2026 10:01:30 GMT')).toBe(90_000);
+    expect(after('Sat, 01 Aug 2026 09:59:00 GMT')).toBe(0);
   });
 
   test('ignores what it cannot read', () => {
-    expect(retryAfter(null, now)).toBeUndefined();
-    expect(retryAfter(undefined, now)).toBeUndefined();
-    expect(retryAfter('', now)).toBeUndefined();
-    expect(retryAfter('soon', now)).toBeUndefined();
+    expect(after(null)).toBe(0);
+    expect(after(undefined)).toBe(0);
+    expect(after('')).toBe(0);
+    expect(after('soon')).toBe(0);
+  });
+
+  test('waits its backoff when that is longer', () => {
+    expect(retryAt(1, '0', now, () => 0.5) - now).toBe(500);
+    expect(retryAt(1, 'soon', now, () => 0.5) - now).toBe(500);
   });
 });

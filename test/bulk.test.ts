@@ -6,8 +6,7 @@ import { event, profile } from './helpers/fake-api';
 import { expectValidBody } from './helpers/spec';
 import type { OutboundRequest } from '../src/types';
 
-let n = 0;
-const rec = (request: OutboundRequest): Rec => toRecord(`t.${++n}`, request, 'https://a.klaviyo.com', 'AbC123');
+const rec = (request: OutboundRequest): Rec => toRecord(request, 'https://a.klaviyo.com', 'AbC123');
 
 describe('fold', () => {
   test('two events of one visitor become one valid event-bulk-create body', () => {

@@ -209,15 +209,15 @@ describe('a clock set back', () => {
     const storage = mapStorage();
     const live = createOutbox(spyLog(), storage);
     live.write([rec(1)]);
-    live.adoptOrphans();
+    live.keep();
     const gone = createOutbox(spyLog(), storage);
     gone.write([rec(2)]);
     gone.release();
     vi.setSystemTime(Date.now() - day);
-    live.adoptOrphans();
+    live.keep();
     expect(ids(live.read()).sort()).toEqual(['t.1', 't.2']);
     const next = createOutbox(spyLog(), storage);
-    next.adoptOrphans();
+    next.keep();
     expect(next.read()).toEqual([]);
     expect(ids(live.read()).sort()).toEqual(['t.1', 't.2']);
   });
@@ -266,12 +266,12 @@ describe('a full storage', () => {
     outbox.write([rec(1), rec(2)]);
     for (let i = 0; i < 5; i++) {
       vi.advanceTimersByTime(3000);
-      outbox.heartbeat(); // failing
+      outbox.keep(); // its heartbeat failing
       expect(ids(outbox.read())).toEqual(['t.1', 't.2']);
     }
     expect(value(storage, own)).toEqual({ alive: Date.now(), records: [rec(1)] });
     const other = createOutbox(spyLog(), storage);
-    other.adoptOrphans();
+    other.keep();
     expect(ids(other.read())).toEqual([]); // not adopted: alive
     outbox.release();
     outbox.resume(); // back from the bfcache: memory holds more than the key
@@ -310,7 +310,7 @@ describe('a full storage, shared by pages', () => {
     a.write([rec(1), rec(2)]); // refused: t.2 is in memory only
     a.release();
     const b = createOutbox(spyLog(), quota.storage);
-    b.adoptOrphans();
+    b.keep();
     expect(ids(b.read())).toEqual(['t.1']);
     a.resume();
     expect(ids(a.read())).toEqual(['t.2']);
@@ -324,7 +324,7 @@ describe('a full storage, shared by pages', () => {
     a.write([rec(1), rec(2)]);
     vi.advanceTimersByTime(11_000);
     const b = createOutbox(spyLog(), quota.storage);
-    b.adoptOrphans();
+    b.keep();
     expect(ids(b.read())).toEqual(['t.1']);
     expect(ids(a.read())).toEqual(['t.2']);
   });

@@ -65,10 +65,13 @@ describe('outbox', () => {
       storage.setItem(key, JSON.stringify([rec(3)]));
       const outbox = createOutbox(spyLog(), storage);
       outbox.write([rec(4)]);
-      outbox.adoptOrphans();
+      outbox.keep();
       expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.3', 't.4']);
-      vi.advanceTimersByTime(10_001);
-      outbox.adoptOrphans();
+      // This page lives on (a tick every 2.5 s), the silent one does not: 10,004 ms on.
+      for (let i = 0; i < 4; i++) {
+        vi.advanceTimersByTime(2_501);
+        outbox.keep();
+      }
       expect(outbox.read().map((r) => r.id)[0]).toBe('t.2');
       expect(outbox.read().map((r) => r.id).sort()).toEqual(['t.1', 't.2', 't.3', 't.4']);
       expect(storage.length).toBe(1);
@@ -82,7 +85,7 @@ describe('outbox', () => {
     storage.setItem(key, '{not json');
     storage.setItem(`${key}.x`, '{"a":1}');
     const outbox = createOutbox(spyLog(), storage);
-    outbox.adoptOrphans();
+    outbox.keep();
     expect(outbox.read()).toEqual([]);
     expect(storage.length).toBe(0);
   });
@@ -100,7 +103,7 @@ describe('outbox', () => {
     expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
     outbox.release();
     const next = createOutbox(spyLog(), storage);
-    next.adoptOrphans();
+    next.keep();
     expect(next.read().map((r) => r.id)).toEqual(['t.1']);
     outbox.resume();
     expect(outbox.read()).toEqual([]);
@@ -153,6 +156,29 @@ describe('outbox', () => {
     expect(outbox.read()).toHaveLength(1);
     expect(localStorage.length).toBe(0);
     expect(log.debug).not.toHaveBeenCalled();
+  });
+
+  test('in memory, a page silent 9 s (frozen, throttled) keeps its records: no key, so nothing to move', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Asked for, or after storage failed (a throwing getItem) once the key held the record.
+      const failing = mapStorage();
+      for (const storage of [null, failing]) {
+        const outbox = createOutbox(spyLog(), storage);
+        outbox.write([rec(1)]);
+        failing.getItem = () => {
+          throw new Error('gone');
+        };
+        outbox.keep();
+        vi.advanceTimersByTime(9_000);
+        expect(outbox.keep().map((r) => r.id)).toEqual(['t.1']);
+        outbox.release();
+        outbox.resume();
+        expect(outbox.read().map((r) => r.id)).toEqual(['t.1']);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a throwing localStorage getter: memory, and one debug line', () => {

@@ -8,9 +8,6 @@ export const maxTries = 50;
  */
 export const backoff = (tries: number, random: () => number): number => random() * Math.min(18e4, 500 * 2 ** tries);
 
-/** A Retry-After header (delta-seconds or HTTP date) as milliseconds from `now`; undefined when unreadable. */
-export function retryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return;
-  const ms = isNaN(+value) ? Date.parse(value) - now : +value * 1e3;
-  if (!isNaN(ms)) return Math.max(0, ms);
-}
+/** A Retry-After header (delta-seconds or HTTP date) as milliseconds from `now`: NaN when unreadable, 0 when none. */
+export const retryAfter = (value: string | null | undefined, now: number): number =>
+  isNaN(+value!) ? Date.parse(value!) - now : +value! * 1e3;

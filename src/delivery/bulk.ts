@@ -28,8 +28,9 @@ export function fold(last: Rec | undefined, next: Rec): boolean {
   if (!events.length || events.length >= 1e3 || events.some((e) => e.attributes.unique_id == next.uid)) return false;
   const body = single ? { data: { type: bulk, attributes: { profile: attributes(last).profile, events: { data: events } } } } : last.body;
   const added = entry(next);
-  // Under maxBytes with one more event (and a comma): a bulk's size is kept in `bytes`, so that it is measured once.
-  const bytes = (!single && last.bytes ? last.bytes : byteSize(JSON.stringify(body))) + byteSize(JSON.stringify(added)) + 1;
+  // Under maxBytes with one more event (and a comma): a bulk's size is kept in `bytes` (a single event has none), so
+  // that it is measured once.
+  const bytes = (last.bytes || byteSize(JSON.stringify(body))) + byteSize(JSON.stringify(added)) + 1;
   if (bytes > maxBytes) return false;
   // Still a single event: it becomes the bulk's first.
   if (single) {

@@ -2,11 +2,10 @@ import { settle } from './answer';
 import { fold } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
-import { randomName, toRecord, type Rec } from './records';
-import { waitFor } from './schedule';
-import { byteSize, leaseFor, timeoutFor } from './size';
+import { toRecord, type Rec } from './records';
+import { maxWait, until } from './schedule';
+import { byteSize, leaseFor, maxLease, timeoutFor } from './size';
 import { post } from './transport';
-import { planKeepalive, type Send } from './unload';
 import type { Logger, OutboundRequest } from '../types';
 
 export interface DeliveryOptions {
@@ -25,8 +24,8 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Queues a request. Synchronous, cheap, never throws. */
   send(request: OutboundRequest): void;
-  /** Sends what may go now; with keepalive, as the page is going away. */
-  flush(options?: { keepalive?: boolean }): Promise<void>;
+  /** Sends what may go now. */
+  flush(): Promise<void>;
   /** Drops everything pending, in memory and storage. */
   clear(): void;
   /** Requests waiting (bulked events count as one). */
@@ -44,14 +43,12 @@ const idleMs = 1e3;
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { log, companyId } = options;
   const random = options.random || Math.random;
-  const tab = randomName();
   const outbox = createOutbox(log, options.storage);
   const pacer = createPacer();
   // send() only pushes here; the next tick folds them into the outbox in one write.
   const fresh: Rec[] = [];
   // The records this page has in flight, each with whether by keepalive.
   const inFlight = new Map<string, boolean>();
-  let count = 0;
   let keepaliveBytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // When the timer is due.
@@ -60,15 +57,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let active: Promise<void> | undefined;
   let ticked = false;
   let warned = false;
-  // After our pagehide handler ran (until back from the bfcache); while the document is hidden.
+  // After our pagehide handler ran, until back from the bfcache.
   let leaving = false;
-  let hidden = false;
-  let storeQueued = false;
   const reported = new Set<string>();
 
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
   // console error, and every one is detailed for data-debug. Delivery goes on.
-  const report = (kind: string) => (error: unknown) => {
+  const report = (kind: string, error: unknown) => {
     const message = `delivery: ${kind} failed`;
     if (!reported.has(kind)) log.error(message);
     reported.add(kind);
@@ -77,9 +72,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   // The outbox kept up (heartbeat, the records of pages gone adopted, this page's new ones folded in): its records.
   const save = () => {
-    outbox.heartbeat();
-    outbox.adoptOrphans();
-    const list = outbox.read();
+    let list = outbox.keep();
     const id = companyId();
     let changed = fresh.length > 0;
     for (const r of fresh.splice(0)) {
@@ -95,21 +88,69 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       list[i] = Object.assign({}, r, { companyId: id });
       changed = true;
     });
-    if (changed) outbox.write(list);
+    if (changed) list = outbox.write(list);
     // While records wait, a tick every 3 s at least: it refreshes the outbox's heartbeat.
     if (list.length) wake(3e3);
     return list;
   };
 
-  const take = (r: Rec, lease: number, now: number) => {
-    pacer.note(r.endpoint, now);
-    return Object.assign({}, r, { lease });
+  // The records that may go now, head first, leased to this page (`list` gets the leases). Once one may not go,
+  // the rest waits too: one order per page. Ordinary: the head alone, one request at a time, the timer set for
+  // when it may go; a request in flight (here, or by a page gone) is waited for.
+  // By keepalive, as the page may be going away (gone: pagehide, and it will not live to hear the answers): as
+  // many as keepaliveBudget allows beside those in flight, and those in flight are passed over, not waited for.
+  // But on pagehide an ordinary request of this page dies with the document, maybe before it left: it goes
+  // again, by keepalive. On pagehide what is sent, and what is in flight, is leased for 1 s only: the page's key
+  // is released, so that the next page adopts them at once and sends them again unless confirmed (unique_id
+  // keeps that harmless). Records stay in the outbox until answered. Returns the deliveries started.
+  const start = (keepalive: boolean, gone: boolean): Promise<void>[] => {
+    const list = save();
+    const now = Date.now();
+    const started: Promise<void>[] = [];
+    let budget = keepalive ? keepaliveBudget - keepaliveBytes : Infinity;
+    let blocked = stopped;
+    list.forEach((r, i) => {
+      // No company id yet: it waits, and so does the rest; the next send or flush looks again. Said when the head
+      // of the queue waits so, after the first tick: an account command queued before the script loaded has run.
+      if (!r.companyId && !blocked && !keepalive) {
+        if (ticked && !warned) log.error('no company_id set: requests wait for klaviyo.account("…")');
+        warned = ticked;
+      }
+      if (!r.companyId) blocked = true;
+      const busy = inFlight.has(r.id);
+      const again = gone && inFlight.get(r.id) === false;
+      // Sent (here, or by a page gone), its answer awaited this long still.
+      const lease = until(r.lease || 0, maxLease, now);
+      if (keepalive && !again && (busy || lease > 0)) {
+        if (gone && busy) list[i] = Object.assign({}, r, { lease: now + 1e3 });
+        return;
+      }
+      // How long it must still wait: for the answer to a try in flight, its backoff, or its endpoint's pace.
+      const ms = busy ? Infinity : Math.max(lease, until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
+      if (!again && ms > 0) {
+        if (!blocked && !keepalive) wake(ms);
+        blocked = true;
+      }
+      if (blocked) return;
+      const body = JSON.stringify(r.body);
+      const size = byteSize(body);
+      blocked = size > budget;
+      if (blocked) return;
+      budget -= size;
+      blocked = !keepalive;
+      pacer.note(r.endpoint, now);
+      const rec = Object.assign({}, r, { lease: now + (gone ? 1e3 : leaseFor(size)) });
+      list[i] = rec;
+      started.push(deliver(rec, body, size, keepalive));
+    });
+    // Stored in the same task as the requests start: no page can see one without its lease.
+    if (gone) outbox.release();
+    else if (started.length) outbox.write(list);
+    return started;
   };
 
-  // How long `r` must still wait: for the answer to a try in flight here, or as the schedule says.
-  const wait = (r: Rec, now: number) => (inFlight.has(r.id) ? Infinity : waitFor(r, now, pacer));
-
-  const deliver = async ([r, body, size]: Send, keepalive: boolean) => {
+  // One try of `r` (leased for it), its body serialized and measured.
+  const deliver = async (r: Rec, body: string, size: number, keepalive: boolean) => {
     inFlight.set(r.id, keepalive);
     if (keepalive) keepaliveBytes += size;
     const reply = await post(r, body, keepalive, timeoutFor(size), options.fetch);
@@ -121,36 +162,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     settle(outbox, log, random, r, reply);
   };
 
-  // Sends the head of the queue, leased to this page, one request at a time, until it must wait.
+  // Sends the head of the queue, one request at a time, until it must wait.
   const drain = async () => {
     try {
       await 0; // so that `active` is set before this can end
-      while (!stopped) {
-        const list = save();
-        const head = list[0];
-        if (!head) break;
-        // No company id yet: hold everything; the next send or flush looks again. Said after the first tick,
-        // so that an account command queued before the script loaded has run.
-        if (!head.companyId) {
-          if (ticked && !warned) log.error('no company_id set: requests wait for klaviyo.account("…")');
-          warned = ticked;
-          break;
-        }
-        const now = Date.now();
-        const ms = wait(head, now);
-        if (ms > 0) {
-          wake(ms);
-          break;
-        }
-        const body = JSON.stringify(head.body);
-        const size = byteSize(body);
-        const r = take(head, now + leaseFor(size), now);
-        list[0] = r;
-        outbox.write(list);
-        await deliver([r, body, size], false);
+      for (;;) {
+        const [sent] = start(false, false);
+        if (!sent) break;
+        await sent;
       }
     } catch (error) {
-      report('send')(error);
+      report('send', error);
     }
     active = undefined;
   };
@@ -170,18 +192,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     timer = setTimeout(tick, ms);
   };
 
-  // The page may be going away (gone: pagehide): send what may go now by keepalive (see unload.ts).
+  // The page may be going away (gone: pagehide): send what may go now by keepalive.
   // Async, so that what throws rejects: its requests still start at once, before the first await.
-  const unload = async (gone: boolean) => {
-    const list = save();
-    const sends = planKeepalive(list, Date.now(), gone, keepaliveBudget - keepaliveBytes, stopped, inFlight, wait, take);
-    if (gone) outbox.release();
-    else if (sends.length) outbox.write(list);
-    return Promise.all(sends.map((s) => deliver(s, true)));
-  };
+  const unload = async (gone: boolean) => Promise.all(start(true, gone));
 
   const hide = (gone: boolean) => {
-    unload(gone).catch(report('unload'));
+    unload(gone).catch((error) => report('unload', error));
   };
 
   // visibilitychange is the document's; the others are the window's. No "storage" listener: subscribing to
@@ -192,8 +208,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     hide(true);
   };
   const onVisibility = () => {
-    hidden = document.visibilityState == 'hidden';
-    if (hidden) hide(false);
+    if (document.visibilityState == 'hidden') hide(false);
   };
   // Back from the bfcache: the key was released and may have been adopted meanwhile.
   const onPageshow = (event: Event) => {
@@ -212,36 +227,30 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const delivery: Delivery = {
     send(request) {
       try {
-        count++;
-        fresh.push(toRecord(`${tab}.${count}`, request, options.apiBase, companyId()));
+        fresh.push(toRecord(request, options.apiBase, companyId()));
         // The next tick may never come: sent at the end of this task (a pagehide listener after ours), or at
-        // least stored (a hidden page may be discarded). One pass for all the calls of the task.
-        if ((leaving || hidden) && !storeQueued) {
-          storeQueued = true;
+        // least stored (a hidden page may be discarded). One pass for all the calls of the task, queued by the
+        // first: hiding emptied `fresh`, and so does each pass.
+        if ((leaving || document.visibilityState == 'hidden') && fresh.length == 1) {
           Promise.resolve()
             .then(() => {
-              storeQueued = false;
               if (leaving) hide(true);
               else save();
             })
-            .catch(report('queue'));
+            .catch((error) => report('queue', error));
         }
         wake(0);
       } catch (error) {
-        report('queue')(error);
+        report('queue', error);
       }
     },
-    async flush({ keepalive } = {}) {
+    async flush() {
       try {
-        if (keepalive) {
-          await unload(false);
-          return;
-        }
         save();
         active ||= drain();
         await active;
       } catch (error) {
-        report('send')(error);
+        report('send', error);
       }
     },
     clear() {
@@ -264,11 +273,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   try {
     listen('addEventListener');
   } catch (error) {
-    report('listen')(error);
+    report('listen', error);
   }
-  // Resume what earlier page loads left pending once the page is idle: storage need not be read while it
-  // loads. A send looks at once.
-  if (typeof requestIdleCallback == 'function') requestIdleCallback(() => wake(0), { timeout: idleMs });
-  else wake(idleMs);
+  // Resume what earlier page loads left pending once the page is idle, or after idleMs at the latest: storage
+  // need not be read while it loads. A send looks at once.
+  wake(idleMs);
+  if (typeof requestIdleCallback == 'function') requestIdleCallback(() => wake(0));
   return delivery;
 }

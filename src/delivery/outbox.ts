@@ -8,11 +8,14 @@ export interface Outbox {
    * their cached serialization.
    */
   read(): Rec[];
-  write(list: Rec[]): void;
-  /** While records wait: keeps our key fresh, so that other pages leave it alone (they adopt keys silent 10 s). */
-  heartbeat(): void;
-  /** Takes over the well-formed records of pages gone (released, or silent for 10 s); looks at most every 5 s. */
-  adoptOrphans(): void;
+  /** Returns the records held: less those that cannot be serialized, and the oldest past 500. */
+  write(list: Rec[]): Rec[];
+  /**
+   * `read`, the outbox kept up first: while records wait, our key kept fresh, so that other pages leave it alone
+   * (they adopt keys silent 10 s); the well-formed records of pages gone (released, or silent 10 s) taken over,
+   * looking at most every 5 s.
+   */
+  keep(): Rec[];
   /** The page is going away: its key is marked for the next page to adopt. */
   release(): void;
   /** The page is back (from the bfcache): what it still holds moves to a new key. */
@@ -34,8 +37,7 @@ const storedChars = 4e6;
 export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   const name = () => `${prefix}.${randomName()}`;
   let own = name();
-  // Storage is opened on first use: a page load that queues nothing need not read it.
-  let opened = false;
+  // Storage is opened on first use: a page load that queues nothing need not read it. undefined: not yet;
   // null: in memory (asked for, or storage unusable), where `list` is all there is.
   let store: Storage | null | undefined;
   // What our key holds, as last written (nothing when empty: no key), and when.
@@ -46,13 +48,13 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   // The ids of the records our key holds, as last written: what a page that adopts the key takes over. After a
   // failed write (a full quota), or past storedChars, `list` holds more: those stay ours whatever becomes of the key.
   let saved = new Set<string>();
-  let failed = 0;
+  let said = false;
   const json = new WeakMap<Rec, string>();
 
   // Said once, whatever the cause.
   const unusable = () => {
-    if (!failed) log.debug('localStorage unavailable: requests kept in memory');
-    failed++;
+    if (!said) log.debug('localStorage unavailable: requests kept in memory');
+    said = true;
   };
   // Private mode, a disabled or throwing localStorage: keep going in memory.
   const fallBack = () => {
@@ -63,10 +65,11 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       // The storage that failed may fail again: memory it is.
     }
     store = null;
+    // What our key held is now in memory only.
+    saved = new Set();
   };
   const open = () => {
-    if (opened) return;
-    opened = true;
+    if (store !== undefined) return;
     try {
       store = storage === undefined ? window.localStorage || undefined : storage;
     } catch {
@@ -76,47 +79,39 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
   };
 
   const serialize = (r: Rec) => {
-    let text = json.get(r);
-    if (text) return text;
     try {
-      text = JSON.stringify(r);
-      json.set(r, text);
+      if (!json.has(r)) json.set(r, JSON.stringify(r));
     } catch {
       // A cyclic or BigInt body would otherwise jam every later write.
       log.error(`dropped ${r.endpoint} request: its body cannot be serialized`);
     }
-    return text;
+    return json.get(r);
   };
 
   const write = (records: Rec[]) => {
     open();
-    for (let i = records.length - 1; i >= 0; i--) {
-      if (!serialize(records[i])) records.splice(i, 1);
-    }
-    const drop = Math.max(0, records.length - 500);
+    list = records.filter(serialize);
+    const drop = Math.max(0, list.length - 500);
     if (drop) {
-      records.splice(0, drop);
+      list = list.slice(drop);
       // Always printed: the store owner is losing data and must see it.
       log.error(`outbox full: dropped the ${drop} oldest requests`);
     }
-    const parts = records.map(serialize) as string[];
-    // Stored: the head of the queue, up to storedChars. The rest waits in memory, sent by this page: no record
-    // is dropped for its size.
-    let kept = 0;
+    // Stored: the head of the queue, up to storedChars (the sizes add up: past the first record that does not
+    // fit, none does). The rest waits in memory, sent by this page: no record is dropped for its size. In
+    // memory, no key holds anything.
     let size = 1;
-    while (kept < parts.length) {
-      size += parts[kept].length + 1;
-      if (size > storedChars) break;
-      kept++;
-    }
+    const kept = (list.map(serialize) as string[]).filter((part) => {
+      size += part.length + 1;
+      return store && size <= storedChars;
+    });
     wrote = Date.now();
-    list = records;
     const alive = released ? 0 : wrote;
     try {
       // Nothing pending: no key, nothing to adopt, no heartbeat.
-      if (store && kept) store.setItem(own, `{"alive":${alive},"records":[${parts.slice(0, kept)}]}`);
+      if (kept.length) store!.setItem(own, `{"alive":${alive},"records":[${kept}]}`);
       else if (store) store.removeItem(own);
-      saved = new Set(records.slice(0, kept).map((r) => r.id));
+      saved = new Set(list.slice(0, kept.length).map((r) => r.id));
     } catch {
       // Over the quota, maybe for a moment: our key keeps the older records, for the next page should this one
       // close, under a fresh heartbeat so that no page adopts them while it lives.
@@ -128,33 +123,29 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
         // Then the key ages, and is adopted once silent 10 s: its records are sent either way.
       }
     }
+    return list;
   };
 
   // Every page's key (and the legacy one), ours included.
-  const keys = () => {
-    const found: string[] = [];
+  const keys = (): string[] => {
     try {
-      for (let i = store!.length - 1; i >= 0; i--) {
-        const k = store!.key(i);
-        if (k && k.startsWith(prefix)) found.push(k);
-      }
+      return Array.from({ length: store!.length }, (_, i) => `${store!.key(i)}`).filter((k) => k.startsWith(prefix));
     } catch {
       // No storage, or it failed: no keys.
+      return [];
     }
-    return found;
   };
 
   // Moves into our key the records of every page gone, and `also`'s; orphans go first: they are older.
   const adopt = (also?: string) => {
-    const now = Date.now();
     let taken: Rec[] = [];
-    scanned = now;
+    scanned = Date.now();
     try {
       for (const k of keys()) {
         const value = k == own ? null : store!.getItem(k);
         const alive = /^{"alive":(\d+)/.exec(value || '');
         // Silent for 10 s, or "alive" further ahead: written before the clock was set back.
-        if (value && (k == also || !alive || Math.abs(now - +alive[1]) > 1e4)) {
+        if (value && (k == also || !alive || Math.abs(scanned - +alive[1]) > 1e4)) {
           taken = taken.concat(recordsIn(value, k == also, log));
           store!.removeItem(k);
         }
@@ -197,29 +188,25 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
       return list;
     },
     write,
-    heartbeat() {
+    keep() {
       sync();
-      if (released || !list.length) return;
-      // Also when the clock was set back.
+      // The heartbeat, while our key holds records; also when the clock was set back.
       const since = Math.abs(Date.now() - wrote);
-      // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours move to a new one.
-      if (since > 8e3) rekey();
-      else if (since > 2e3) write(list);
-    },
-    adoptOrphans() {
-      open();
+      if (!released && list.length && since > 2e3) {
+        // Silent for 8 s (frozen, throttled): other pages may be adopting our key. Ours move to a new one.
+        if (since > 8e3) rekey();
+        else write(list);
+      }
       if (Math.abs(Date.now() - scanned) >= 5e3) adopt();
+      return list;
     },
     release() {
       released = true;
       write(list);
     },
     resume() {
-      open();
       released = false;
-      // In memory, there is no key to move.
-      if (store) rekey();
-      else write(list);
+      rekey();
     },
     clear() {
       open();

@@ -27,9 +27,7 @@ export function createPacer(): Pacer {
       return Math.max(0, times[n - burst] + 1e3 - now || 0, times[n - steady] + 6e4 - now || 0);
     },
     note(endpoint, now) {
-      const times = sent[endpoint] || [];
-      times.push(now);
-      sent[endpoint] = times;
+      sent[endpoint] = (sent[endpoint] || []).concat(now);
     },
   };
 }

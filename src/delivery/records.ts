@@ -22,12 +22,12 @@ export interface Rec {
   bytes?: number;
 }
 
-/** A random base-36 name: a page's key, a tab's record ids. */
+/** A random base-36 name (about 52 bits): a page's key, a record's id. */
 export const randomName = () => Math.random().toString(36).slice(2);
 
-/** A request as the outbox keeps it, not tried yet. */
-export const toRecord = (id: string, request: OutboundRequest, apiBase: string, companyId?: string): Rec => ({
-  id,
+/** A request as the outbox keeps it, not tried yet, under an id of its own. */
+export const toRecord = (request: OutboundRequest, apiBase: string, companyId?: string): Rec => ({
+  id: randomName(),
   endpoint: request.endpoint,
   body: request.body,
   key: request.profileKey,
@@ -46,8 +46,9 @@ export const toRecord = (id: string, request: OutboundRequest, apiBase: string, 
  * sharing the origin, so they are left out, with a debug line, unless the key was `ours`.
  */
 export function recordsIn(value: string, ours: boolean, log: Logger): Rec[] {
-  const parsed = parseJson(value);
-  const found: Rec[] = [].concat((Array.isArray(parsed) ? parsed : (parsed || {}).records) || []);
+  const parsed = parseJson(value) || {};
+  // {alive, records}, or the legacy shared key's array.
+  const found: Rec[] = [].concat(parsed.records || parsed);
   const wellFormed = found.filter((r) => r && typeof r.id == 'string' && typeof r.endpoint == 'string' && r.body);
   const records = wellFormed.filter((r) => ours || (typeof r.companyId == 'string' && typeof r.apiBase == 'string'));
   const unowned = wellFormed.length - records.length;

@@ -52,6 +52,6 @@ export const outboxKeys = (storage: Storage) =>
 export async function crashedPage(storage: Storage, ...requests: OutboundRequest[]) {
   const before = outboxKeys(storage);
   const outbox = createOutbox(spyLog(), storage);
-  outbox.write(requests.map((request, i) => toRecord(`dead.${i}`, request, 'https://a.klaviyo.com', 'AbC123')));
+  outbox.write(requests.map((request) => toRecord(request, 'https://a.klaviyo.com', 'AbC123')));
   return outboxKeys(storage).find((k) => !before.includes(k))!;
 }
