@@ -1,5 +1,5 @@
 import { settle } from './answer';
-import { fold } from './bulk';
+import { fold, hasRoom } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
 import { randomName, toRecord, type Rec } from './records';
@@ -64,6 +64,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let leaving = false;
   let hidden = false;
   let storeQueued = false;
+  // This page's new requests were folded in since the drain last looked at the head; since when a bulk its calls
+  // are still filling has waited for more (see drain).
+  let grew = false;
+  let lingering: number | undefined;
   const reported = new Set<string>();
 
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
@@ -82,6 +86,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const list = outbox.read();
     const id = companyId();
     let changed = fresh.length > 0;
+    if (changed) grew = true;
     for (const r of fresh.splice(0)) {
       const last = list.length - 1;
       // fold() edits the record: it is replaced by a copy.
@@ -142,6 +147,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           wake(ms);
           break;
         }
+        // The last bulk, which this page's calls are still filling (a loop of track() calls that yields to the event
+        // loop between bursts), waits for their next turn, until full or for 1 s at most: a request in flight cannot
+        // grow, so one sent at once would carry a single burst. A lone event never waits.
+        const filling = grew && list.length == 1 && hasRoom(head) && now - (lingering || now) < 1e3;
+        grew = false;
+        if (filling) {
+          if (!lingering) lingering = now;
+          // 10 ms from now (a nested setTimeout 0 runs 4 ms later), not on a timer a send of this burst set.
+          clearTimeout(timer);
+          due = Infinity;
+          wake(10);
+          break;
+        }
+        lingering = undefined;
         const body = JSON.stringify(head.body);
         const size = byteSize(body);
         const r = take(head, now + leaseFor(size), now);
