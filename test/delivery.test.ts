@@ -526,4 +526,65 @@ describe('pace and volume', () => {
     expect(api.hits.length).toBeLessThanOrEqual(15);
     expect(delivery.pending()).toBe(0);
   });
+
+  test.each([
+    [0, 0],
+    [0, 1],
+    [4, 0],
+    [4, 1],
+    [4, 5],
+  ])('track() in bursts of 500, yielding %i ms between them, answered in %i ms: bulks of 1,000, not one request per burst', { timeout: 60_000 }, async (yieldMs, latency) => {
+    const { delivery, api, log, run } = setup({ api: fakeApi(undefined, latency) });
+    const sent: string[] = [];
+    // As a page's loop that yields to the event loop between bursts with setTimeout 0, which browsers run 4 ms
+    // later once nested (or 1 ms later, as this fake clock runs it).
+    let done = false;
+    void (async () => {
+      for (let burst = 0; burst < 20; burst++) {
+        for (let i = 0; i < 500; i++) {
+          const request = event('ada');
+          sent.push(request.uniqueId!);
+          delivery.send(request);
+        }
+        await new Promise((ok) => setTimeout(ok, yieldMs));
+      }
+      done = true;
+    })();
+    // The fake clock runs a zero-delay timer set while it runs 1 ms later: 1 ms steps keep the order.
+    while (!done) await vi.advanceTimersByTimeAsync(1);
+    for (let i = 0; i < 5; i++) await run(1000);
+    expect(log.error).not.toHaveBeenCalled();
+    expect(api.hits.flatMap(uniqueIds)).toEqual(sent);
+    expect(api.hits.map((h) => uniqueIds(h).length)).toEqual(Array(10).fill(1000));
+    expect(delivery.pending()).toBe(0);
+  });
+
+  test('a bulk waits for more events 1 s at most, however fast the page keeps tracking', async () => {
+    const { delivery, api, run } = setup();
+    const start = Date.now();
+    // Three events every 5 ms (each three in a task of their own) for 3 s: 1,000 would take 1.7 s.
+    for (let i = 0; i < 600; i++) {
+      for (let j = 0; j < 3; j++) delivery.send(event('ada'));
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    await run(1000);
+    expect(api.hits[0].at - start).toBeLessThanOrEqual(1010);
+    expect(api.hits.flatMap(uniqueIds)).toHaveLength(1800);
+  });
+
+  test('a bulk waits for more events only while they keep coming: 10 ms after the last one, it goes', async () => {
+    const { delivery, api } = setup();
+    delivery.send(event('ada', 'a1'));
+    await vi.advanceTimersByTimeAsync(1);
+    delivery.send(event('ada', 'a2'));
+    delivery.send(event('ada', 'a3'));
+    // The lone event went at once; the bulk after it waits while the page may go on.
+    await vi.advanceTimersByTimeAsync(5);
+    expect(api.hits.map(uniqueIds)).toEqual([['a1']]);
+    delivery.send(event('ada', 'a4'));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(api.hits.map(uniqueIds)).toEqual([['a1']]);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(api.hits.map(uniqueIds)).toEqual([['a1'], ['a2', 'a3', 'a4']]);
+  });
 });

@@ -12,8 +12,9 @@ describe('the script tag bundle', () => {
     const { code } = await bundleScript();
     const gzip = gzipSync(code, { level: 9 }).length;
     // The ceiling for every feature of the contract is 15,360 bytes (README, "Size"), and the script is over it:
-    // until it is met, this holds the script where it stands so that it cannot grow unnoticed.
-    expect(gzip).toBeLessThanOrEqual(16_400);
+    // until it is met, this holds the script where it stands so that it cannot grow unnoticed (+30 for bulks that
+    // wait for the next burst: 10,000 events in 10 requests, not 17-20).
+    expect(gzip).toBeLessThanOrEqual(16_430);
   }, 30e3);
 
   // The browser floor (README, "Browsers") is Chrome 73, Firefox 65, Safari 12.1: all parse ES2019, none later.

@@ -5,6 +5,9 @@ type Doc = Record<string, any>;
 
 const attributes = (r: Rec) => r.body.data.attributes as Doc;
 
+/** An event bulk that may take more events: under 1,000. */
+export const hasRoom = (r: Rec): boolean => r.endpoint == 'event-bulk-create' && attributes(r).events.data.length < 1e3;
+
 // (No object rest/spread here and below: the bundle targets ES2017, where esbuild would add helpers.)
 const entry = (r: Rec): Doc => {
   const copy = Object.assign({}, attributes(r));

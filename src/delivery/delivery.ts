@@ -1,5 +1,5 @@
 import { settle } from './answer';
-import { fold } from './bulk';
+import { fold, hasRoom } from './bulk';
 import { createOutbox } from './outbox';
 import { createPacer } from './pace';
 import { toRecord, type Rec } from './records';
@@ -59,6 +59,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let warned = false;
   // After our pagehide handler ran, until back from the bfcache.
   let leaving = false;
+  // This page's calls added events since the last ordinary look; since when the last bulk has waited for more.
+  let grew = false;
+  let lingering: number | undefined;
   const reported = new Set<string>();
 
   // What fails in here is never thrown into the page, nor kept quiet: the first failure of each kind is a
@@ -75,6 +78,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let list = outbox.keep();
     const id = companyId();
     let changed = fresh.length > 0;
+    if (changed) grew = true;
     for (const r of fresh.splice(0)) {
       const last = list.length - 1;
       // fold() edits the record: it is replaced by a copy.
@@ -107,6 +111,19 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const list = save();
     const now = Date.now();
     const started: Promise<void>[] = [];
+    // The last bulk, which this page's calls are still filling (track() in bursts that yield to the event loop
+    // between them), waits for their next turn, until full, or 1 s at most: a request in flight cannot grow, so
+    // one sent at once would carry one burst. A lone event never waits, nor does a keepalive flush.
+    const filling = !keepalive && grew && list.length == 1 && hasRoom(list[0]) && now - (lingering || now) < 1e3;
+    if (!keepalive) {
+      grew = false;
+      lingering = filling ? lingering || now : undefined;
+    }
+    if (filling) {
+      // A fresh 10 ms timer, not one a send of this burst set: the page's next turn may come 4 ms late.
+      clearTimeout(timer);
+      due = Infinity;
+    }
     let budget = keepalive ? keepaliveBudget - keepaliveBytes : Infinity;
     let blocked = stopped;
     list.forEach((r, i) => {
@@ -126,7 +143,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return;
       }
       // How long it must still wait: for the answer to a try in flight, its backoff, or its endpoint's pace.
-      const ms = busy ? Infinity : Math.max(lease, until(r.at, maxWait, now), pacer.wait(r.endpoint, now));
+      const ms = busy ? Infinity : Math.max(lease, until(r.at, maxWait, now), pacer.wait(r.endpoint, now), filling ? 10 : 0);
       if (!again && ms > 0) {
         if (!blocked && !keepalive) wake(ms);
         blocked = true;
