@@ -50,11 +50,9 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const progress = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 
-// ---- build (a fresh clone has no dist/) ----
-if (!existsSync(join(root, 'dist/klaviyo-lite.js'))) {
-  progress('dist/ missing: building');
-  execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
+// ---- build: always, so that the figures are the source's (a dist/ left from an earlier build would be timed) ----
+progress('building dist/');
+execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
 const { scripts, segmentBundles, variants } = await import('./peers.mjs');
 const { startSink } = await import('./sink.mjs');
