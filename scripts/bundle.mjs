@@ -15,7 +15,7 @@ export const banner = '/*! klaviyo-lite | MIT */';
 const internal = [
   '_options', '_input', '_retryCount', '_decorateResponse', '_calculateRetryDelay', '_retry', '_fetch', '_stream',
   'trackPayload', 'optedOut', 'refusal', 'forgetHeld', 'switches', 'adoptOrphans', 'heartbeat', 'isOptedOut',
-  'remember', 'identifiers',
+  'remember', 'identifiers', 'settle', 'release', 'resume', 'keep', 'methods', 'pending',
 ];
 export const mangleProps = new RegExp(`^(${internal.join('|')})$`);
 
