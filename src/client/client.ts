@@ -20,7 +20,7 @@ import { placedOrder, trackLines } from '../adapters/orders';
 import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
 import { fail } from '../errors';
 import { createCommands } from './commands';
-import type { Methods } from './context';
+import { METHOD_NAMES, type Methods } from './context';
 import { normalizeEvent } from './normalize';
 import { subscriptionOf } from './subscribe-rules';
 import { activityEvent } from './activity';
@@ -50,9 +50,6 @@ export interface Client {
   start(): void;
 }
 
-const noop = () => {};
-const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
-
 /**
  * The klaviyo object: every method in one closure over the visitor's identity, the held events and the delivery
  * (a context object handed to a module per feature cost more bytes than the methods it served).
@@ -62,14 +59,12 @@ export function createClient(options: ClientOptions = {}): Client {
   const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
   const log = options.log || createLogger(() => config.debug);
   const now = options.now || Date.now;
-  // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
-  const inBrowser = typeof document == 'object';
   const identity = createIdentity(config.cookieDomain);
   const { identifiers, remember } = identity;
   const isIdentified = () => !isEmpty(identifiers());
   const hold = createHold(sessionStore, now);
   // A crawler is treated as a visitor who opted out: nothing is sent or stored.
-  const crawler = inBrowser && isCrawler(navigator.userAgent);
+  const crawler = isCrawler(navigator.userAgent);
   const refusal = crawler ? 'a crawler' : 'visitor opted out';
   let companyId: string | undefined;
   // Active on Site: due from start() on (after the page's queued calls ran), sent once the visitor is identified.
@@ -207,19 +202,19 @@ export function createClient(options: ClientOptions = {}): Client {
     },
   });
 
-  const { run, api } = createCommands(methods, log, inBrowser);
+  const { run, api } = createCommands(methods, log);
   // Legacy code reads `klaviyo.account()` as a string.
   (api as Record<string, unknown>).account = (...args: unknown[]) => Object.assign(run('account', args), { toString: () => companyId || '', toJSON: () => companyId });
 
-  const kx = inBrowser && new URLSearchParams(location.search).get('_kx');
+  const kx = new URLSearchParams(location.search).get('_kx');
   if (kx && !optedOut()) remember({ _kx: kx });
   const start = () => {
-    if (config.dataLayer && inBrowser) {
+    if (config.dataLayer) {
       const w = window as unknown as { dataLayer?: unknown[] };
       if (!w.dataLayer) w.dataLayer = [];
       watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
     }
-    activityDue = config.activity && inBrowser;
+    activityDue = config.activity;
     activity();
   };
 
@@ -228,8 +223,14 @@ export function createClient(options: ClientOptions = {}): Client {
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */
 export function createKlaviyo(options: ClientOptions = {}): KlaviyoLite {
-  // On a server the delivery has no page to listen to or store in: every call resolves false there anyway.
-  const client = createClient(typeof document == 'object' ? options : Object.assign({ delivery: idle }, options));
-  client.start();
-  return client.api;
+  if (typeof document == 'object') {
+    const client = createClient(options);
+    client.start();
+    return client.api;
+  }
+  // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from, so no
+  // client is made and every method resolves false.
+  const methods: Methods = Object.create(null);
+  for (const name of METHOD_NAMES.split(' ')) methods[name] = () => false;
+  return createCommands(methods, options.log || createLogger(() => !!options.debug)).api;
 }
