@@ -32,6 +32,13 @@ export interface ClientOptions extends Partial<Config> {
   now?: () => number;
 }
 
+/** What createClient takes: every default set (readConfig sets them for the script tag), and where to log. */
+export type ClientConfig = ClientOptions & Pick<Config, 'apiBase'> & { log: Logger };
+
+/** `options` with the defaults the script tag's config has: the ESM entry's (and tests'). */
+export const withDefaults = (options: ClientOptions = {}): ClientConfig =>
+  Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options, { log: options.log || createLogger(() => !!options.debug) });
+
 export interface Client {
   api: KlaviyoLite;
   /** The methods behind `api`, by name: the consent gate runs them through its own commands. */
@@ -54,11 +61,9 @@ export interface Client {
  * The klaviyo object: every method in one closure over the visitor's identity, the held events and the delivery
  * (a context object handed to a module per feature cost more bytes than the methods it served).
  */
-export function createClient(options: ClientOptions = {}): Client {
-  // The other flags (debug too) default to undefined: they are only ever tested for truth.
-  const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
-  const log = options.log || createLogger(() => config.debug);
-  const now = options.now || Date.now;
+export function createClient(config: ClientConfig): Client {
+  const { log } = config;
+  const now = config.now || Date.now;
   const identity = createIdentity(config.cookieDomain);
   const { identifiers, remember } = identity;
   const isIdentified = () => !isEmpty(identifiers());
@@ -79,7 +84,7 @@ export function createClient(options: ClientOptions = {}): Client {
   };
   if (config.companyId !== undefined) setAccount(config.companyId);
 
-  const delivery = options.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
+  const delivery = config.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
   const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
     delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
@@ -224,7 +229,7 @@ export function createClient(options: ClientOptions = {}): Client {
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */
 export function createKlaviyo(options: ClientOptions = {}): KlaviyoLite {
   if (typeof document == 'object') {
-    const client = createClient(options);
+    const client = createClient(withDefaults(options));
     client.start();
     return client.api;
   }
@@ -232,5 +237,5 @@ export function createKlaviyo(options: ClientOptions = {}): KlaviyoLite {
   // client is made and every method resolves false.
   const methods: Methods = Object.create(null);
   for (const name of METHOD_NAMES.split(' ')) methods[name] = () => false;
-  return createCommands(methods, options.log || createLogger(() => !!options.debug)).api;
+  return createCommands(methods, withDefaults(options).log).api;
 }
