@@ -99,6 +99,13 @@ describe('identify', () => {
     }
   });
 
+  it('an _kx over 1,000 characters is no identifier for identify either: alone, the call is refused and nothing is sent', async () => {
+    const { api, sent } = recordingClient();
+    await expect(api.identify({ _kx: 'k'.repeat(1001) })).rejects.toMatchObject({ code: 'no_identifier' });
+    expect(sent).toEqual([]);
+    expect(cookieJson()).toBeUndefined();
+  });
+
   it('starts a new visitor when a different email arrives, with a warning', async () => {
     const { api, sent, logs } = recordingClient();
     await api.identify({ email: 'one@shop.example', phone_number: '+15555550123' });

@@ -2,7 +2,7 @@ import { watchDataLayer } from '../adapters/ga4';
 import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
 import { createDelivery, type Delivery } from '../delivery/delivery';
 import { createHold } from '../identity/hold';
-import { COOKIE_KEYS, createIdentity } from '../identity/cookie';
+import { createIdentity, pickIds } from '../identity/cookie';
 import { createLogger } from '../log';
 import { fits, maxBytes } from '../delivery/size';
 import { localStore, sessionStore } from '../delivery/storage';
@@ -11,7 +11,7 @@ import type {
   ProfileIdentifiers, Properties, SubscribeInput, TrackPayload, VisitorIdentity,
 } from '../types';
 import { isEmpty, record } from '../events/validate';
-import { identifiersOf, toProfile } from '../events/profile';
+import { toProfile } from '../events/profile';
 import { eventBody, resource, subscriptionBody } from '../events/body';
 import { backInStock } from '../events/back-in-stock';
 import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommerce';
@@ -87,7 +87,7 @@ export function createClient(config: ClientConfig): Client {
   const delivery = config.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
   const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
-    delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
+    delivery.send({ endpoint, body, profileKey: JSON.stringify(pickIds(ids)), uniqueId });
     log.debug(`queued ${endpoint}`, body);
     // The visitor may have become identified by this request.
     activity();
@@ -151,7 +151,7 @@ export function createClient(config: ClientConfig): Client {
         log.warn(message);
       };
       const profile = toProfile(input, Object.assign({}, log, { warn }));
-      const given = identifiersOf(profile);
+      const given = pickIds(profile);
       if (isEmpty(given) && !isIdentified()) {
         fail('no_identifier', `identify: no valid identifier (${problems.join('; ') || 'none given'})`);
       }

@@ -1,6 +1,5 @@
-import { COOKIE_KEYS } from '../identity/cookie';
 import { clip } from './number';
-import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from '../types';
+import type { IdentifyInput, Logger, ProfileAttributes, Properties } from '../types';
 import { isE164, isEmail, isEmpty, sanitize, trimToFit } from './validate';
 
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;
@@ -61,10 +60,4 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
   if (!isEmpty(address)) profile.location = address;
   if (!isEmpty(custom)) profile.properties = custom;
   return profile as ProfileAttributes;
-}
-
-export function identifiersOf(profile: ProfileAttributes): ProfileIdentifiers {
-  const ids: ProfileIdentifiers = {};
-  for (const [key] of COOKIE_KEYS) if (profile[key]) ids[key] = profile[key];
-  return ids;
 }

@@ -22,10 +22,10 @@ type Stored = Record<string, unknown>;
  * The valid identifiers among the first `count` of COOKIE_KEYS that `source` holds, read and named by our names (0)
  * or klaviyo.js's (1). An empty string is none.
  */
-export function pickIds(source: Stored, count = 4, from: 0 | 1 = 0, to: 0 | 1 = 0): ProfileIdentifiers {
+export function pickIds(source: object, count = 4, from: 0 | 1 = 0, to: 0 | 1 = 0): ProfileIdentifiers {
   const ids: Stored = {};
   for (const row of COOKIE_KEYS.slice(0, count)) {
-    const value = source[row[from]];
+    const value = (source as Stored)[row[from]];
     if (value && typeof value == 'string' && row[2](value)) ids[row[to]] = value;
   }
   return ids;
@@ -158,7 +158,7 @@ export function createIdentity(initialDomain?: string): Identity {
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
       // Only what identifiers() reads back.
-      Object.assign(stored, pickIds(ids as Stored, 4, 0, 1));
+      Object.assign(stored, pickIds(ids, 4, 0, 1));
       const value = encode(stored);
       write(value);
       // Only while cookies are blocked (or a copy this page cannot remove still shadows ours).
