@@ -100,7 +100,7 @@ export function createClient(config: ClientConfig): Client {
   };
 
   const optedOut = () =>
-    crawler || identity.isOptedOut() || (config.respectGpc === true && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
+    crawler || identity.isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl);
 
   const drop = (what: string, why: string): false => {
     log.debug(`dropped "${what}": ${why}`);
