@@ -52,10 +52,10 @@ function domainsOf(): string[] {
 /**
  * The widest domain this host may set cookies on, tried from the registrable end (`shop.example`) inwards
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
- * Hosts without a dot and IP addresses get host-only cookies.
+ * Hosts without a dot and IP addresses get host-only cookies: the first have no parent domain, and browsers refuse
+ * a parent domain to the second (RFC 6265 domain-match), so every probe fails.
  */
 function probeCookieDomain(): string | undefined {
-  if (/^[^.]*$|^[\d.]+$|:/.test(location.hostname)) return;
   for (const domain of domainsOf().reverse().slice(0, -1)) {
     cookie('set', '__kla_probe', '1', { domain });
     const ok = cookie('get', '__kla_probe') == '1';
