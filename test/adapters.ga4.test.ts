@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { fromGa4, watchDataLayer } from '../src/adapters/ga4';
 import { KlaviyoLiteError } from '../src/errors';
-import type { Logger, TrackPayload } from '../src/types';
+import type { Logger, Properties, TrackPayload } from '../src/types';
 import { expectSendable } from './helpers/adapters';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -17,8 +17,8 @@ const at = <T>(now: number, run: () => T): T => {
 };
 
 // gtag() pushes its `arguments` object, not an array.
-function gtag(..._args: unknown[]): IArguments {
-  return arguments;
+function gtag(..._args: unknown[]): Properties {
+  return arguments as unknown as Properties;
 }
 
 const shirt = {
@@ -137,8 +137,6 @@ describe('fromGa4', () => {
   });
 
   test.each([
-    null,
-    'view_item',
     { ecommerce: null },
     { event: 'gtm.js' },
     { event: 'purchase', ecommerce: { transaction_id: 'T', items: [shirt] } },
@@ -146,7 +144,7 @@ describe('fromGa4', () => {
     gtag('config', 'G-XXXX'),
     gtag('event', 'page_view'),
     ['event', 'view_promotion', {}],
-  ])('not ours: %j', (event) => expect(fromGa4(event)).toBeUndefined());
+  ])('not ours: %j', (event) => expect(fromGa4(event as Properties)).toBeUndefined());
 
   test('view_item with no item id is refused', () => {
     expect(() => fromGa4({ event: 'view_item', ecommerce: { items: [{ item_name: 'Tee' }] } })).toThrow(KlaviyoLiteError);
@@ -202,6 +200,17 @@ describe('watchDataLayer', () => {
     expect(sent).toHaveLength(1);
     layer.push(view('a'));
     expect(sent).toHaveLength(2);
+  });
+
+  test('what is no object (null, a string, a number) is passed over: nothing sent, nothing logged', () => {
+    const log = logger();
+    const layer: unknown[] = [null, 'view_item'];
+    const sent: TrackPayload[] = [];
+    watchDataLayer(layer, (p) => sent.push(p), log);
+    layer.push(undefined, 42, 'view_item');
+    layer.push(view('a'));
+    expect(sent.map((p) => p.metric)).toEqual(['Viewed Product']);
+    expect(log.warn).not.toHaveBeenCalled();
   });
 
   test('a throwing onPayload or a refused event does not break push', () => {

@@ -10,9 +10,7 @@ const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
  * `{ event, ecommerce }` or gtag's `['event', name, params]`; undefined for anything else.
  * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
  */
-export function fromGa4(event: unknown, purchase?: boolean): TrackPayload | undefined {
-  // Object(): null and other primitives become objects that hold no event of ours.
-  const e = Object(event) as Properties;
+export function fromGa4(e: Properties, purchase?: boolean): TrackPayload | undefined {
   const gtag = e[0] == 'event';
   const name = gtag ? e[1] : e.event;
   // The event's own extra parameters (coupon, item_list_name…) are kept with the product or cart.
@@ -51,7 +49,7 @@ export function watchDataLayer(
       seen.add(e);
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
-      const p = fromGa4(e, purchase);
+      const p = fromGa4(e as Properties, purchase);
       // The client logs what becomes of it: queued, held or dropped (or waiting for consent).
       if (p) onPayload(p);
     } catch (error) {
