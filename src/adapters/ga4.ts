@@ -32,11 +32,12 @@ export function fromGa4(e: Properties, purchase?: boolean): TrackPayload | undef
 }
 
 /**
- * Sends GA4 ecommerce events found on `layer` now and pushed later, for the page's lifetime. Whatever push was
- * there (GTM's own, usually) still runs first and its result is returned; our part never throws into the page.
+ * Sends GA4 ecommerce events found on the page's `dataLayer` (made when missing) now and pushed later, for the
+ * page's lifetime. Whatever push was there (GTM's own, usually) still runs first and its result is returned; our part
+ * never throws into the page.
  */
 export function watchDataLayer(
-  layer: unknown[],
+  w: { dataLayer?: unknown[] },
   onPayload: (p: TrackPayload) => void,
   log: Logger,
   purchase?: boolean,
@@ -56,6 +57,8 @@ export function watchDataLayer(
       log.warn('dataLayer event not sent', error);
     }
   };
+  if (!w.dataLayer) w.dataLayer = [];
+  const layer = w.dataLayer;
   const original = layer.push;
   try {
     layer.forEach(see);

@@ -214,11 +214,7 @@ export function createClient(config: ClientConfig): Client {
   const kx = new URLSearchParams(location.search).get('_kx');
   if (kx && !optedOut()) remember({ _kx: kx });
   const start = () => {
-    if (config.dataLayer) {
-      const w = window as unknown as { dataLayer?: unknown[] };
-      if (!w.dataLayer) w.dataLayer = [];
-      watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
-    }
+    if (config.dataLayer) watchDataLayer(window as { dataLayer?: unknown[] }, trackPayload, log, config.dataLayerPurchase);
     activityDue = config.activity;
     activity();
   };

@@ -74,7 +74,7 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   const onPayload = (payload: TrackPayload) => {
     if (config.dataLayer) gate.call(() => client!.trackPayload(payload)).catch((error) => log.warn('dataLayer event not sent', error));
   };
-  watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, config.dataLayerPurchase, gcm);
+  watchDataLayer(w, onPayload, log, config.dataLayerPurchase, gcm);
   // Each platform starts under its own name: one that throws stops none of the others.
   for (const [name, watch] of PLATFORMS) {
     const read = reader(name);
