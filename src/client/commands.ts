@@ -16,14 +16,9 @@ export function createCommands(methods: Methods, log: Logger) {
   const run = (name: string, args: unknown[]): Promise<unknown> => {
     const callbacks: Callback[] = [];
     while (typeof args[args.length - 1] == 'function') callbacks.unshift(args.pop() as Callback);
-    const method = methods[name];
-    const promise = new Promise((resolve) => {
-      if (method) resolve(method(...args));
-      else {
-        log.debug(`${name}: not supported`);
-        resolve(undefined);
-      }
-    }).catch((error) => {
+    // A method klaviyo.js has and we lack (openForm…) resolves undefined.
+    const method = methods[name] || (() => void log.debug(`${name}: not supported`));
+    const promise = new Promise((resolve) => resolve(method(...args))).catch((error) => {
       const typed = error instanceof KlaviyoLiteError ? error : new KlaviyoLiteError('internal', `${name} failed: ${error}`);
       log.warn(typed.message);
       throw typed;
