@@ -78,7 +78,7 @@ export function createClient(config: ClientConfig): Client {
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
     // A private key is not echoed back to the console.
-    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key; nothing is sent`);
+    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key`);
     else companyId = id as string;
     return problem;
   };
