@@ -33,10 +33,7 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
       address[key] = number && /^l(at|ong)/.test(key) ? value : field;
       return;
     }
-    if (key == 'email') {
-      if (!isEmail(field)) return leftOut(from, `"${field}" is not an email address`);
-      if (/@example\.com$/i.test(field)) log.warn(`identify: ${from}: Klaviyo ignores @example.com`);
-    }
+    if (key == 'email' && !isEmail(field)) return leftOut(from, `"${field}" is not an email address`);
     if (key == 'phone_number' && !isE164(field)) return leftOut(from, `"${field}" is not E.164`);
     if (key == 'external_id' && field.length > 64) {
       log.warn(`identify: ${from} truncated to 64 characters`);
