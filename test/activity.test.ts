@@ -2,7 +2,7 @@
 import Cookies from 'js-cookie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { activityEvent } from '../src/client/activity';
-import { createClient } from '../src/client/client';
+import { createClient, withDefaults } from '../src/client/client';
 import { browserOf, osOf } from '../src/events/user-agent';
 import { isCrawler } from '../src/page/crawler';
 import type { OutboundRequest } from '../src/types';
@@ -266,7 +266,7 @@ describe('a crawler', () => {
     vi.stubGlobal('fetch', fake.fetch);
     const logs: string[] = [];
     const log = { debug: (m: string) => void logs.push(m), warn: () => {}, error: () => {} };
-    const client = createClient({ companyId: 'AbC123', log, holdAnonymous: true });
+    const client = createClient(withDefaults({ companyId: 'AbC123', log, holdAnonymous: true }));
     client.start();
     const refusal = await client.api.identify({ email: 'bot@shop.example' }).catch((error) => error);
     expect(refusal).toMatchObject({ code: 'opted_out', message: '[klaviyo-lite] identify ignored: a crawler' });

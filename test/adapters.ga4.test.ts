@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { fromGa4, watchDataLayer } from '../src/adapters/ga4';
 import { KlaviyoLiteError } from '../src/errors';
-import type { Logger, TrackPayload } from '../src/types';
+import type { Logger, Properties, TrackPayload } from '../src/types';
 import { expectSendable } from './helpers/adapters';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -17,8 +17,8 @@ const at = <T>(now: number, run: () => T): T => {
 };
 
 // gtag() pushes its `arguments` object, not an array.
-function gtag(..._args: unknown[]): IArguments {
-  return arguments;
+function gtag(..._args: unknown[]): Properties {
+  return arguments as unknown as Properties;
 }
 
 const shirt = {
@@ -137,8 +137,6 @@ describe('fromGa4', () => {
   });
 
   test.each([
-    null,
-    'view_item',
     { ecommerce: null },
     { event: 'gtm.js' },
     { event: 'purchase', ecommerce: { transaction_id: 'T', items: [shirt] } },
@@ -146,7 +144,7 @@ describe('fromGa4', () => {
     gtag('config', 'G-XXXX'),
     gtag('event', 'page_view'),
     ['event', 'view_promotion', {}],
-  ])('not ours: %j', (event) => expect(fromGa4(event)).toBeUndefined());
+  ])('not ours: %j', (event) => expect(fromGa4(event as Properties)).toBeUndefined());
 
   test('view_item with no item id is refused', () => {
     expect(() => fromGa4({ event: 'view_item', ecommerce: { items: [{ item_name: 'Tee' }] } })).toThrow(KlaviyoLiteError);
@@ -162,7 +160,7 @@ describe('watchDataLayer', () => {
   test('events already on the layer are sent once, later pushes as they happen', () => {
     const layer: unknown[] = [{ event: 'gtm.js' }, view('a')];
     const sent: TrackPayload[] = [];
-    watchDataLayer(layer, (p) => sent.push(p), logger());
+    watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), logger());
     expect(ids(sent)).toEqual(['a']);
     layer.push(view('b'), { event: 'other' }, gtag('event', 'add_to_cart', { items: [{ item_id: 'c' }] }));
     expect(sent.map((p) => p.metric)).toEqual(['Viewed Product', 'Viewed Product', 'Added to Cart']);
@@ -177,7 +175,7 @@ describe('watchDataLayer', () => {
     });
     layer.push = gtm as never;
     const sent: TrackPayload[] = [];
-    watchDataLayer(layer, (p) => sent.push(p), logger());
+    watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), logger());
     const event = view('a');
     expect(layer.push(event, 2)).toBe('gtm-result');
     expect(gtm).toHaveBeenCalledOnce();
@@ -188,7 +186,7 @@ describe('watchDataLayer', () => {
 
   test('the native push result (new length) is kept', () => {
     const layer: unknown[] = [1, 2];
-    watchDataLayer(layer, () => {}, logger());
+    watchDataLayer({ dataLayer: layer }, () => {}, logger());
     expect(layer.push(3)).toBe(3);
   });
 
@@ -196,7 +194,7 @@ describe('watchDataLayer', () => {
     const event = view('a');
     const layer: unknown[] = [event];
     const sent: TrackPayload[] = [];
-    watchDataLayer(layer, (p) => sent.push(p), logger());
+    watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), logger());
     layer.push(event);
     layer.push(event);
     expect(sent).toHaveLength(1);
@@ -204,10 +202,21 @@ describe('watchDataLayer', () => {
     expect(sent).toHaveLength(2);
   });
 
+  test('what is no object (null, a string, a number) is passed over: nothing sent, nothing logged', () => {
+    const log = logger();
+    const layer: unknown[] = [null, 'view_item'];
+    const sent: TrackPayload[] = [];
+    watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), log);
+    layer.push(undefined, 42, 'view_item');
+    layer.push(view('a'));
+    expect(sent.map((p) => p.metric)).toEqual(['Viewed Product']);
+    expect(log.warn).not.toHaveBeenCalled();
+  });
+
   test('a throwing onPayload or a refused event does not break push', () => {
     const log = logger();
     const layer: unknown[] = [];
-    watchDataLayer(layer, () => {
+    watchDataLayer({ dataLayer: layer }, () => {
       throw new Error('boom');
     }, log);
     expect(() => layer.push(view('a'))).not.toThrow();
@@ -221,14 +230,14 @@ describe('watchDataLayer', () => {
     layer.push = () => {
       throw new Error('gtm');
     };
-    watchDataLayer(layer, () => {}, logger());
+    watchDataLayer({ dataLayer: layer }, () => {}, logger());
     expect(() => layer.push(view('a'))).toThrow('gtm');
   });
 
   test('push replaced after us (without calling ours): no crash, nothing sent', () => {
     const layer: unknown[] = [];
     const sent: TrackPayload[] = [];
-    watchDataLayer(layer, (p) => sent.push(p), logger());
+    watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), logger());
     const theirs = vi.fn(() => 0);
     layer.push = theirs;
     expect(() => layer.push(view('a'))).not.toThrow();
@@ -239,7 +248,7 @@ describe('watchDataLayer', () => {
   test('a wrapper installed after us (GTM wraps push when it loads) still reaches us', () => {
     const layer: unknown[] = [];
     const sent: TrackPayload[] = [];
-    watchDataLayer(layer, (p) => sent.push(p), logger());
+    watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), logger());
     const ours = layer.push;
     layer.push = function (this: unknown[], ...args: unknown[]) {
       return ours.apply(this, args);
@@ -248,11 +257,19 @@ describe('watchDataLayer', () => {
     expect(ids(sent)).toEqual(['a']);
   });
 
+  test('a page without a dataLayer gets one, watched: what GTM pushes to it later is seen', () => {
+    const w: { dataLayer?: unknown[] } = {};
+    const sent: TrackPayload[] = [];
+    watchDataLayer(w, (p) => sent.push(p), logger());
+    w.dataLayer!.push(view('a'));
+    expect(ids(sent)).toEqual(['a']);
+  });
+
   test('a frozen layer is logged, not thrown', () => {
     const log = logger();
     const layer = Object.freeze([view('a')]) as unknown[];
     const sent: TrackPayload[] = [];
-    expect(() => watchDataLayer(layer, (p) => sent.push(p), log)).not.toThrow();
+    expect(() => watchDataLayer({ dataLayer: layer }, (p) => sent.push(p), log)).not.toThrow();
     expect(ids(sent)).toEqual(['a']);
     expect(log.warn).toHaveBeenCalled();
   });

@@ -26,7 +26,7 @@ const methods = () =>
 describe('the command runner', () => {
   it('resolves with the result; trailing functions are callbacks, fired in order with it', async () => {
     const { log } = recorder();
-    const { run } = createCommands(methods(), log, true);
+    const { run } = createCommands(methods(), log);
     const fired: unknown[] = [];
     const result = await run('echo', [1, 2, (r: unknown) => fired.push(['a', r]), (r: unknown) => fired.push(['b', r])]);
     expect(result).toEqual([1, 2]);
@@ -35,7 +35,7 @@ describe('the command runner', () => {
 
   it('rejects with the KlaviyoLiteError thrown, anything else as code "internal"; callbacks get false', async () => {
     const { log, logs } = recorder();
-    const { run } = createCommands(methods(), log, true);
+    const { run } = createCommands(methods(), log);
     const fired: unknown[] = [];
     await expect(run('refuse', [(r: unknown) => fired.push(r)])).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(run('crash', [])).rejects.toMatchObject({ name: 'KlaviyoLiteError', code: 'internal', message: expect.stringContaining('boom') });
@@ -46,7 +46,7 @@ describe('the command runner', () => {
 
   it('a throwing callback is logged and does not stop the next one', async () => {
     const { log, logs } = recorder();
-    const { run } = createCommands(methods(), log, true);
+    const { run } = createCommands(methods(), log);
     const fired: unknown[] = [];
     const thrower = () => {
       throw new Error('page bug');
@@ -58,17 +58,9 @@ describe('the command runner', () => {
 
   it('an unknown method resolves undefined; push runs each [method, ...args] and ignores the rest', async () => {
     const { log, logs } = recorder();
-    const { run, api } = createCommands(methods(), log, true);
+    const { run, api } = createCommands(methods(), log);
     expect(await run('toString', [])).toBeUndefined();
     expect(await api.push(['echo', 'a'], 'nonsense' as never, ['refuse'], [42] as never)).toEqual([['a'], undefined, undefined, undefined]);
     expect(logs.filter((l) => l.includes('ignored'))).toHaveLength(2);
-  });
-
-  it('outside a browser no method runs: every call resolves false', async () => {
-    const { log } = recorder();
-    const called: string[] = [];
-    const { run } = createCommands(Object.assign(Object.create(null), { track: () => called.push('track') }), log, false);
-    expect(await run('track', ['X'])).toBe(false);
-    expect(called).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // run against a fake fetch, so "nothing was sent" means no request left the page.
 import Cookies from 'js-cookie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClient, type Client, type ClientOptions } from '../src/client/client';
+import { createClient, withDefaults, type Client, type ClientOptions } from '../src/client/client';
 import { KlaviyoLiteError } from '../src/errors';
 import { clearCookies, cookieJson } from './helpers/client';
 import { fakeApi, mapStorage } from './helpers/fake-api';
@@ -40,7 +40,7 @@ afterEach(async () => {
 /** The real client and delivery; requests go to a fake Klaviyo behind `fetch`. */
 function setup(options: ClientOptions = {}, api = fakeApi()) {
   vi.stubGlobal('fetch', api.fetch);
-  const client = createClient({ companyId: KEY, ...options });
+  const client = createClient(withDefaults({ companyId: KEY, ...options }));
   clients.push(client);
   // Runs due timers (retries), then waits for what they started.
   const run = async (ms = 0) => {

@@ -1,6 +1,6 @@
 // placedOrder, track('Order Completed') and GA4 purchase through the client: what reaches the API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient } from '../src/client/client';
+import { createClient, withDefaults } from '../src/client/client';
 import { KlaviyoLiteError } from '../src/errors';
 import { attributesOf, clearCookies, recordingClient } from './helpers/client';
 import { setup, useDeliveryHarness } from './helpers/delivery';
@@ -119,7 +119,7 @@ describe('an order of 10,000 lines', () => {
 
   it('sends 10,001 events in event-bulk-create requests of at most 1,000, every line once', async () => {
     const { delivery, api: server, log, run } = setup();
-    const client = createClient({ companyId: 'AbC123', delivery, log });
+    const client = createClient(withDefaults({ companyId: 'AbC123', delivery, log }));
     await client.api.identify({ email: 'buyer@shop.example' });
     const items = Array.from({ length: 10_000 }, (_, i) => ({ id: `P${i % 2500}`, name: `Product ${i}`, price: '1.25', quantity: 1 }));
     const started = performance.now();

@@ -82,17 +82,17 @@ describe('rememberViewedItem', () => {
   });
 
   test('an item with no ItemId is not kept', () => {
-    expect(rememberViewedItem({ Title: 'No id' }, storage)).toBe(false);
-    expect(rememberViewedItem({ ItemId: '' }, storage)).toBe(false);
+    expect(rememberViewedItem({ Title: 'No id' }, storage, NOW)).toBe(false);
+    expect(rememberViewedItem({ ItemId: '' }, storage, NOW)).toBe(false);
     expect(recentlyViewed(storage)).toEqual([]);
   });
 
   test('no storage, or storage that throws: false, never a throw', () => {
-    expect(rememberViewedItem({ ItemId: 1 }, undefined)).toBe(false);
+    expect(rememberViewedItem({ ItemId: 1 }, undefined, NOW)).toBe(false);
     const full = { ...memory(), setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } } as Storage;
-    expect(rememberViewedItem({ ItemId: 1 }, full)).toBe(false);
+    expect(rememberViewedItem({ ItemId: 1 }, full, NOW)).toBe(false);
     const blocked = { ...memory(), getItem: () => { throw new DOMException('denied', 'SecurityError'); } } as Storage;
-    expect(rememberViewedItem({ ItemId: 1 }, blocked)).toBe(false);
+    expect(rememberViewedItem({ ItemId: 1 }, blocked, NOW)).toBe(false);
     expect(recentlyViewed(blocked)).toEqual([]);
     expect(recentlyViewed(undefined)).toEqual([]);
   });

@@ -10,9 +10,7 @@ const ITEM = 'id item_id|name item_name|brand item_brand|variant item_variant';
  * `{ event, ecommerce }` or gtag's `['event', name, params]`; undefined for anything else.
  * GA4 has no cart id, so Started Checkout gets a dedupe id only when the event carries a transaction_id.
  */
-export function fromGa4(event: unknown, purchase?: boolean): TrackPayload | undefined {
-  // Object(): null and other primitives become objects that hold no event of ours.
-  const e = Object(event) as Properties;
+export function fromGa4(e: Properties, purchase?: boolean): TrackPayload | undefined {
   const gtag = e[0] == 'event';
   const name = gtag ? e[1] : e.event;
   // The event's own extra parameters (coupon, item_list_name…) are kept with the product or cart.
@@ -34,11 +32,12 @@ export function fromGa4(event: unknown, purchase?: boolean): TrackPayload | unde
 }
 
 /**
- * Sends GA4 ecommerce events found on `layer` now and pushed later, for the page's lifetime. Whatever push was
- * there (GTM's own, usually) still runs first and its result is returned; our part never throws into the page.
+ * Sends GA4 ecommerce events found on the page's `dataLayer` (made when missing) now and pushed later, for the
+ * page's lifetime. Whatever push was there (GTM's own, usually) still runs first and its result is returned; our part
+ * never throws into the page.
  */
 export function watchDataLayer(
-  layer: unknown[],
+  w: { dataLayer?: unknown[] },
   onPayload: (p: TrackPayload) => void,
   log: Logger,
   purchase?: boolean,
@@ -51,13 +50,15 @@ export function watchDataLayer(
       seen.add(e);
       // Another reader of the same entries (consent/gcm.ts) shares this watch.
       if (onEntry) onEntry(e);
-      const p = fromGa4(e, purchase);
+      const p = fromGa4(e as Properties, purchase);
       // The client logs what becomes of it: queued, held or dropped (or waiting for consent).
       if (p) onPayload(p);
     } catch (error) {
       log.warn('dataLayer event not sent', error);
     }
   };
+  if (!w.dataLayer) w.dataLayer = [];
+  const layer = w.dataLayer;
   const original = layer.push;
   try {
     layer.forEach(see);

@@ -2,7 +2,7 @@ import { watchDataLayer } from '../adapters/ga4';
 import { checkCompanyId, DEFAULT_API_BASE } from '../page/config';
 import { createDelivery, type Delivery } from '../delivery/delivery';
 import { createHold } from '../identity/hold';
-import { COOKIE_KEYS, createIdentity } from '../identity/cookie';
+import { createIdentity, pickIds } from '../identity/cookie';
 import { createLogger } from '../log';
 import { fits, maxBytes } from '../delivery/size';
 import { localStore, sessionStore } from '../delivery/storage';
@@ -11,7 +11,7 @@ import type {
   ProfileIdentifiers, Properties, SubscribeInput, TrackPayload, VisitorIdentity,
 } from '../types';
 import { isEmpty, record } from '../events/validate';
-import { identifiersOf, toProfile } from '../events/profile';
+import { toProfile } from '../events/profile';
 import { eventBody, resource, subscriptionBody } from '../events/body';
 import { backInStock } from '../events/back-in-stock';
 import { addedToCart, startedCheckout, viewedProduct } from '../adapters/ecommerce';
@@ -20,7 +20,7 @@ import { placedOrder, trackLines } from '../adapters/orders';
 import { forgetViewedItems, rememberViewedItem } from '../identity/viewed';
 import { fail } from '../errors';
 import { createCommands } from './commands';
-import type { Methods } from './context';
+import { METHOD_NAMES, type Methods } from './context';
 import { normalizeEvent } from './normalize';
 import { subscriptionOf } from './subscribe-rules';
 import { activityEvent } from './activity';
@@ -31,6 +31,13 @@ export interface ClientOptions extends Partial<Config> {
   log?: Logger;
   now?: () => number;
 }
+
+/** What createClient takes: every default set (readConfig sets them for the script tag), and where to log. */
+export type ClientConfig = ClientOptions & Pick<Config, 'apiBase'> & { log: Logger };
+
+/** `options` with the defaults the script tag's config has: the ESM entry's (and tests'). */
+export const withDefaults = (options: ClientOptions = {}): ClientConfig =>
+  Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options, { log: options.log || createLogger(() => !!options.debug) });
 
 export interface Client {
   api: KlaviyoLite;
@@ -50,26 +57,19 @@ export interface Client {
   start(): void;
 }
 
-const noop = () => {};
-const idle: Delivery = { send: noop, flush: async () => {}, clear: noop, pending: () => 0, stop: noop };
-
 /**
  * The klaviyo object: every method in one closure over the visitor's identity, the held events and the delivery
  * (a context object handed to a module per feature cost more bytes than the methods it served).
  */
-export function createClient(options: ClientOptions = {}): Client {
-  // The other flags (debug too) default to undefined: they are only ever tested for truth.
-  const config = Object.assign({ apiBase: DEFAULT_API_BASE, activity: true }, options) as Config;
-  const log = options.log || createLogger(() => config.debug);
-  const now = options.now || Date.now;
-  // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from.
-  const inBrowser = typeof document == 'object';
+export function createClient(config: ClientConfig): Client {
+  const { log } = config;
+  const now = config.now || Date.now;
   const identity = createIdentity(config.cookieDomain);
   const { identifiers, remember } = identity;
   const isIdentified = () => !isEmpty(identifiers());
   const hold = createHold(sessionStore, now);
   // A crawler is treated as a visitor who opted out: nothing is sent or stored.
-  const crawler = inBrowser && isCrawler(navigator.userAgent);
+  const crawler = isCrawler(navigator.userAgent);
   const refusal = crawler ? 'a crawler' : 'visitor opted out';
   let companyId: string | undefined;
   // Active on Site: due from start() on (after the page's queued calls ran), sent once the visitor is identified.
@@ -78,16 +78,16 @@ export function createClient(options: ClientOptions = {}): Client {
   const setAccount = (id: unknown) => {
     const problem = checkCompanyId(id);
     // A private key is not echoed back to the console.
-    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key; nothing is sent`);
+    if (problem) log.error(`refused ${problem == 'private_key' ? 'a private API key' : `"${id}"`}: not a 6-character public key`);
     else companyId = id as string;
     return problem;
   };
   if (config.companyId !== undefined) setAccount(config.companyId);
 
-  const delivery = options.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
+  const delivery = config.delivery || createDelivery({ apiBase: config.apiBase, companyId: () => companyId, log });
   // The visitor's identifiers in a fixed order: consecutive events with the same key may be bulked.
   const send = (endpoint: Endpoint, body: OutboundRequest['body'], ids: ProfileIdentifiers, uniqueId?: string) => {
-    delivery.send({ endpoint, body, profileKey: JSON.stringify(COOKIE_KEYS.map(([key]) => ids[key])), uniqueId });
+    delivery.send({ endpoint, body, profileKey: JSON.stringify(pickIds(ids)), uniqueId });
     log.debug(`queued ${endpoint}`, body);
     // The visitor may have become identified by this request.
     activity();
@@ -100,7 +100,7 @@ export function createClient(options: ClientOptions = {}): Client {
   };
 
   const optedOut = () =>
-    crawler || identity.isOptedOut() || (config.respectGpc === true && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true);
+    crawler || identity.isOptedOut() || (config.respectGpc && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl);
 
   const drop = (what: string, why: string): false => {
     log.debug(`dropped "${what}": ${why}`);
@@ -151,7 +151,7 @@ export function createClient(options: ClientOptions = {}): Client {
         log.warn(message);
       };
       const profile = toProfile(input, Object.assign({}, log, { warn }));
-      const given = identifiersOf(profile);
+      const given = pickIds(profile);
       if (isEmpty(given) && !isIdentified()) {
         fail('no_identifier', `identify: no valid identifier (${problems.join('; ') || 'none given'})`);
       }
@@ -207,19 +207,15 @@ export function createClient(options: ClientOptions = {}): Client {
     },
   });
 
-  const { run, api } = createCommands(methods, log, inBrowser);
+  const { run, api } = createCommands(methods, log);
   // Legacy code reads `klaviyo.account()` as a string.
   (api as Record<string, unknown>).account = (...args: unknown[]) => Object.assign(run('account', args), { toString: () => companyId || '', toJSON: () => companyId });
 
-  const kx = inBrowser && new URLSearchParams(location.search).get('_kx');
+  const kx = new URLSearchParams(location.search).get('_kx');
   if (kx && !optedOut()) remember({ _kx: kx });
   const start = () => {
-    if (config.dataLayer && inBrowser) {
-      const w = window as unknown as { dataLayer?: unknown[] };
-      if (!w.dataLayer) w.dataLayer = [];
-      watchDataLayer(w.dataLayer, trackPayload, log, config.dataLayerPurchase);
-    }
-    activityDue = config.activity && inBrowser;
+    if (config.dataLayer) watchDataLayer(window as { dataLayer?: unknown[] }, trackPayload, log, config.dataLayerPurchase);
+    activityDue = config.activity;
     activity();
   };
 
@@ -228,8 +224,14 @@ export function createClient(options: ClientOptions = {}): Client {
 
 /** The ESM entry: a klaviyo object of your own, configured in code instead of by a script tag. */
 export function createKlaviyo(options: ClientOptions = {}): KlaviyoLite {
-  // On a server the delivery has no page to listen to or store in: every call resolves false there anyway.
-  const client = createClient(typeof document == 'object' ? options : Object.assign({ delivery: idle }, options));
-  client.start();
-  return client.api;
+  if (typeof document == 'object') {
+    const client = createClient(withDefaults(options));
+    client.start();
+    return client.api;
+  }
+  // Server-side rendering (Next.js, Remix, Hydrogen): no page to identify the visitor on or send from, so no
+  // client is made and every method resolves false.
+  const methods: Methods = Object.create(null);
+  for (const name of METHOD_NAMES.split(' ')) methods[name] = () => false;
+  return createCommands(methods, withDefaults(options).log).api;
 }

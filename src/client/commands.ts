@@ -12,20 +12,13 @@ const noop = () => {};
  * arguments are callbacks: they always fire, with the result or false, and one that throws is logged. The
  * Promise never reaches the page as an unhandled rejection (the callbacks' handler handles it).
  */
-export function createCommands(methods: Methods, log: Logger, inBrowser: boolean) {
+export function createCommands(methods: Methods, log: Logger) {
   const run = (name: string, args: unknown[]): Promise<unknown> => {
     const callbacks: Callback[] = [];
     while (typeof args[args.length - 1] == 'function') callbacks.unshift(args.pop() as Callback);
-    const method = methods[name];
-    const promise = new Promise((resolve) => {
-      // Server-side rendering: no page to identify the visitor on or send from, so no method runs.
-      if (!inBrowser) resolve(false);
-      else if (method) resolve(method(...args));
-      else {
-        log.debug(`${name}: not supported`);
-        resolve(undefined);
-      }
-    }).catch((error) => {
+    // A method klaviyo.js has and we lack (openForm…) resolves undefined.
+    const method = methods[name] || (() => void log.debug(`${name}: not supported`));
+    const promise = new Promise((resolve) => resolve(method(...args))).catch((error) => {
       const typed = error instanceof KlaviyoLiteError ? error : new KlaviyoLiteError('internal', `${name} failed: ${error}`);
       log.warn(typed.message);
       throw typed;

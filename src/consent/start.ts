@@ -1,7 +1,7 @@
 import { watchDataLayer } from '../adapters/ga4';
 import { createClient, type Client, type ClientOptions } from '../client/client';
 import { createCommands } from '../client/commands';
-import type { Methods } from '../client/context';
+import { METHOD_NAMES, type Methods } from '../client/context';
 import { installGlobals } from '../page/globals';
 import type { Config, Logger, TrackPayload } from '../types';
 import { watchCookiebot } from './cookiebot';
@@ -11,11 +11,6 @@ import { gcmReader } from './gcm';
 import { watchOneTrust } from './onetrust';
 import { watchShopify } from './shopify';
 import { watchTcf } from './tcf';
-
-// The client's methods (test/consent.test.ts keeps the list in step): the client, which reads cookies, does not
-// exist yet to list its own.
-export const GATED_METHODS =
-  'identify track isIdentified account cookieDomain subscribe viewedProduct addedToCart startedCheckout placedOrder subscribeBackInStock trackViewedItem optOut optIn';
 
 const PLATFORMS = [
   ['shopify', watchShopify],
@@ -50,14 +45,14 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
 
   // Each method waits at the gate, and resolves false when consent is refused.
   const methods: Methods = Object.create(null);
-  for (const name of GATED_METHODS.split(' ')) methods[name] = (...args) => gate.call(() => client!.methods[name](...args));
+  for (const name of METHOD_NAMES.split(' ')) methods[name] = (...args) => gate.call(() => client!.methods[name](...args));
   methods.consent = (value) => {
     // Only `true` grants: a value the page got wrong refuses.
     const granted = value === true;
     gate.set(granted, 'page');
     return granted;
   };
-  const { api } = createCommands(methods, log, true);
+  const { api } = createCommands(methods, log);
   installGlobals(w, {
     api,
     isIdentified: () => !!client && client.isIdentified(),
@@ -79,7 +74,7 @@ export function startWithConsent(w: any, config: Config & ClientOptions, log: Lo
   const onPayload = (payload: TrackPayload) => {
     if (config.dataLayer) gate.call(() => client!.trackPayload(payload)).catch((error) => log.warn('dataLayer event not sent', error));
   };
-  watchDataLayer(w.dataLayer || (w.dataLayer = []), onPayload, log, config.dataLayerPurchase, gcm);
+  watchDataLayer(w, onPayload, log, config.dataLayerPurchase, gcm);
   // Each platform starts under its own name: one that throws stops none of the others.
   for (const [name, watch] of PLATFORMS) {
     const read = reader(name);

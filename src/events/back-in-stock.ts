@@ -15,7 +15,7 @@ export function backInStock(input: BackInStockInput, known: ProfileIdentifiers):
   if (!scalar(variantId)) fail('invalid_argument', 'subscribeBackInStock: no variantId');
   const source = email != null || phone_number != null ? input : known;
   // email, phone_number and external_id, when valid.
-  const profile = pickIds(source as Record<string, unknown>, 3);
+  const profile = pickIds(source, 3);
   const asked = ([] as string[]).concat(channels || []).map((c) => String(c).toUpperCase());
   const wanted = asked.length ? asked : profile.email ? ['EMAIL'] : profile.phone_number ? ['SMS'] : [];
   if (isEmpty(profile) || !wanted.length) fail('no_identifier', 'subscribeBackInStock: no valid email or phone_number');

@@ -1,6 +1,5 @@
-import { COOKIE_KEYS } from '../identity/cookie';
 import { clip } from './number';
-import type { IdentifyInput, Logger, ProfileAttributes, ProfileIdentifiers, Properties } from '../types';
+import type { IdentifyInput, Logger, ProfileAttributes, Properties } from '../types';
 import { isE164, isEmail, isEmpty, sanitize, trimToFit } from './validate';
 
 const STANDARD = /^(email|phone_number|external_id|_kx|first_name|last_name|organization|title|image|locale)$/;
@@ -14,8 +13,8 @@ const modern = (key: string) =>
 
 /**
  * Turns whatever a storefront passes to `identify` into Create Client Profile attributes, field by field:
- * a blank or invalid field is left out with a warning naming it, the rest is kept. Blank is not invalid: it is
- * only a debug line.
+ * an invalid field is left out with a warning naming it, the rest is kept. A blank one (null, "") is absent, not
+ * invalid: it is passed over.
  */
 export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes {
   const profile: Properties = {};
@@ -23,10 +22,9 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
   // No prototype: a key "__proto__" is a key, which the cleaner leaves out.
   const properties: Properties = Object.create(null);
   const leftOut = (from: string, why: string) => log.warn(`identify: left out ${from}: ${why}`);
-  const blank = (from: string) => log.debug(`identify: left out ${from}: empty`);
 
   const put = (key: string, value: unknown, from: string) => {
-    if (isBlank(typeof value == 'string' ? value.trim() : value)) return blank(from);
+    if (isBlank(typeof value == 'string' ? value.trim() : value)) return;
     const number = typeof value == 'number' && isFinite(value);
     if (!number && typeof value != 'string') return leftOut(from, 'not a string');
     let field = clip(String(value).trim());
@@ -34,10 +32,7 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
       address[key] = number && /^l(at|ong)/.test(key) ? value : field;
       return;
     }
-    if (key == 'email') {
-      if (!isEmail(field)) return leftOut(from, `"${field}" is not an email address`);
-      if (/@example\.com$/i.test(field)) log.warn(`identify: ${from}: Klaviyo ignores @example.com`);
-    }
+    if (key == 'email' && !isEmail(field)) return leftOut(from, `"${field}" is not an email address`);
     if (key == 'phone_number' && !isE164(field)) return leftOut(from, `"${field}" is not E.164`);
     if (key == 'external_id' && field.length > 64) {
       log.warn(`identify: ${from} truncated to 64 characters`);
@@ -54,17 +49,10 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
         if (key == 'properties') properties[part] = partValue;
         else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
-    } else if (isBlank(value)) blank(from);
-    else properties[from] = value;
+    } else if (!isBlank(value)) properties[from] = value;
   }
   const custom = trimToFit(sanitize(properties, log, 'identify'), log, 'identify');
   if (!isEmpty(address)) profile.location = address;
   if (!isEmpty(custom)) profile.properties = custom;
   return profile as ProfileAttributes;
-}
-
-export function identifiersOf(profile: ProfileAttributes): ProfileIdentifiers {
-  const ids: ProfileIdentifiers = {};
-  for (const [key] of COOKIE_KEYS) if (profile[key]) ids[key] = profile[key];
-  return ids;
 }

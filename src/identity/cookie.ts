@@ -22,10 +22,10 @@ type Stored = Record<string, unknown>;
  * The valid identifiers among the first `count` of COOKIE_KEYS that `source` holds, read and named by our names (0)
  * or klaviyo.js's (1). An empty string is none.
  */
-export function pickIds(source: Stored, count = 4, from: 0 | 1 = 0, to: 0 | 1 = 0): ProfileIdentifiers {
+export function pickIds(source: object, count = 4, from: 0 | 1 = 0, to: 0 | 1 = 0): ProfileIdentifiers {
   const ids: Stored = {};
   for (const row of COOKIE_KEYS.slice(0, count)) {
-    const value = source[row[from]];
+    const value = (source as Stored)[row[from]];
     if (value && typeof value == 'string' && row[2](value)) ids[row[to]] = value;
   }
   return ids;
@@ -52,10 +52,10 @@ function domainsOf(): string[] {
 /**
  * The widest domain this host may set cookies on, tried from the registrable end (`shop.example`) inwards
  * (`www.shop.example`), as analytics.js does, so a visitor identified on one subdomain is known on the others.
- * Hosts without a dot and IP addresses get host-only cookies.
+ * Hosts without a dot and IP addresses get host-only cookies: the first have no parent domain, and browsers refuse
+ * a parent domain to the second (RFC 6265 domain-match), so every probe fails.
  */
 function probeCookieDomain(): string | undefined {
-  if (/^[^.]*$|^[\d.]+$|:/.test(location.hostname)) return;
   for (const domain of domainsOf().reverse().slice(0, -1)) {
     cookie('set', '__kla_probe', '1', { domain });
     const ok = cookie('get', '__kla_probe') == '1';
@@ -158,7 +158,7 @@ export function createIdentity(initialDomain?: string): Identity {
       if (replaced) stored = { cid: stored.cid };
       stored.cid = stored.cid || randomId();
       // Only what identifiers() reads back.
-      Object.assign(stored, pickIds(ids as Stored, 4, 0, 1));
+      Object.assign(stored, pickIds(ids, 4, 0, 1));
       const value = encode(stored);
       write(value);
       // Only while cookies are blocked (or a copy this page cannot remove still shadows ours).

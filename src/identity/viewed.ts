@@ -24,10 +24,10 @@ export function recentlyViewed(storage: Storage | undefined): Properties[] {
 }
 
 /** Accepts klaviyo.js's `{ Title, ItemId, … Metadata }` and the Viewed Product spellings stores also pass. */
-export function rememberViewedItem(item: Properties, storage: Storage | undefined, now = Date.now()): boolean {
+export function rememberViewedItem(item: Properties, storage: Storage | undefined, now: number): boolean {
   try {
     const id = first(item.ItemId, item.ProductID);
-    if (!storage || !present(id)) return false;
+    if (!present(id)) return false;
     const meta = objects([item.Metadata])[0] || {};
     // Metadata's own value, else the item's (a Viewed Product spelling).
     const either = (k: string) => first(meta[k], item[k]);
@@ -46,8 +46,8 @@ export function rememberViewedItem(item: Properties, storage: Storage | undefine
       ),
       LastViewedDate: Math.floor(now / 1000),
     });
-    const rest = read(storage).filter((i) => String(i.ItemId) != String(id));
-    storage.setItem(KEY, JSON.stringify([entry].concat(rest).slice(0, 20)));
+    const rest = read(storage!).filter((i) => String(i.ItemId) != String(id));
+    storage!.setItem(KEY, JSON.stringify([entry].concat(rest).slice(0, 20)));
     return true;
   } catch {
     return false;

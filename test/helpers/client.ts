@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie';
 import { vi } from 'vitest';
-import { createClient, type ClientOptions } from '../../src/client/client';
+import { createClient, withDefaults, type ClientOptions } from '../../src/client/client';
 import type { Delivery } from '../../src/delivery/delivery';
 import type { OutboundRequest } from '../../src/types';
 import { expectValidBody } from './spec';
@@ -24,7 +24,7 @@ export function recordingClient(options: ClientOptions = {}) {
     warn: (m: string) => void logs.push(`warn: ${m}`),
     error: (m: string) => void logs.push(`error: ${m}`),
   };
-  const client = createClient({ companyId: 'AbC123', delivery, log, ...options });
+  const client = createClient(withDefaults({ companyId: 'AbC123', delivery, log, ...options }));
   return { ...client, sent, logs, log, delivery };
 }
 
