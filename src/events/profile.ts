@@ -13,8 +13,8 @@ const modern = (key: string) =>
 
 /**
  * Turns whatever a storefront passes to `identify` into Create Client Profile attributes, field by field:
- * an invalid field is left out with a warning naming it, the rest is kept. A blank one (null, "") is absent, not
- * invalid: it is passed over.
+ * a blank or invalid field is left out with a warning naming it, the rest is kept. Blank is not invalid: it is
+ * only a debug line.
  */
 export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes {
   const profile: Properties = {};
@@ -22,9 +22,10 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
   // No prototype: a key "__proto__" is a key, which the cleaner leaves out.
   const properties: Properties = Object.create(null);
   const leftOut = (from: string, why: string) => log.warn(`identify: left out ${from}: ${why}`);
+  const blank = (from: string) => log.debug(`identify: left out ${from}: empty`);
 
   const put = (key: string, value: unknown, from: string) => {
-    if (isBlank(typeof value == 'string' ? value.trim() : value)) return;
+    if (isBlank(typeof value == 'string' ? value.trim() : value)) return blank(from);
     const number = typeof value == 'number' && isFinite(value);
     if (!number && typeof value != 'string') return leftOut(from, 'not a string');
     let field = clip(String(value).trim());
@@ -49,7 +50,8 @@ export function toProfile(input: IdentifyInput, log: Logger): ProfileAttributes 
         if (key == 'properties') properties[part] = partValue;
         else if (LOCATION.test(part)) put(part, partValue, `location.${part}`);
       }
-    } else if (!isBlank(value)) properties[from] = value;
+    } else if (isBlank(value)) blank(from);
+    else properties[from] = value;
   }
   const custom = trimToFit(sanitize(properties, log, 'identify'), log, 'identify');
   if (!isEmpty(address)) profile.location = address;
