@@ -21,6 +21,16 @@ describe('identify', () => {
     expect(result).toEqual(attributesOf(sent[0]));
   });
 
+  // The contract: a field that is invalid, null or "" is left out with a debug line naming it.
+  it('names each blank field it leaves out in the debug channel', async () => {
+    const { api, sent, logs } = recordingClient();
+    await api.identify({ email: 'sam.lee@example.com', first_name: null, $last_name: '  ', Birthday: null } as never);
+    expect(attributesOf(sent[0])).toEqual({ email: 'sam.lee@example.com' });
+    for (const field of ['first_name', '$last_name']) {
+      expect(logs.some((l) => l.startsWith('debug') && l.includes(`left out ${field}`))).toBe(true);
+    }
+  });
+
   it('drops a non-E.164 phone with a warning naming it and still sends the rest', async () => {
     const { api, sent, logs } = recordingClient();
     await api.identify({ email: 'sam.lee@example.com', first_name: 'Sam', phone_number: '(212) 555-0142' });
