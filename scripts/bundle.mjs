@@ -7,7 +7,6 @@
 import { build } from 'esbuild';
 import { minify } from 'terser';
 
-export const banner = '/*! klaviyo-lite | MIT */';
 
 // Property names that never leave the bundle, renamed short like local variables (about 130 bytes): ky's private
 // fields (`this._options`, read by ky alone) and internal methods of ours. Never a name the page, the wire, web
@@ -39,13 +38,13 @@ export async function bundleScript({ file = 'klaviyo-lite.js', plugins = [] } = 
   // Three choices below are for bytes against the 15,360-byte ceiling (README, "Size"), each measured:
   // `sequences: false` keeps statements apart rather than joined by commas (−15 B: gzip finds more repeats);
   // `unsafe_comps` may write `a < b` as `b > a` (−6 B; unsafe only for operands with side-effecting valueOf,
-  // and ours compare numbers); and no `//# sourceMappingURL` comment (−27 B): the map ships beside the script
-  // (`dist/klaviyo-lite.js.map`), for devtools to load, or for a `SourceMap` response header to name.
+  // and ours compare numbers); no `//# sourceMappingURL` comment (−27 B): the map ships beside the script
+  // (`dist/klaviyo-lite.js.map`), for devtools to load, or for a `SourceMap` response header to name; and no
+  // banner comment (−15 B): the licence ships in the package.
   const { code, map } = await minify(text('.js'), {
     ecma: 2019,
     compress: { passes: 3, sequences: false, unsafe_comps: true },
     mangle: true,
-    format: { preamble: banner },
     sourceMap: { content: text('.js.map'), filename: file },
   });
   return { code, map, metafile: result.metafile };

@@ -191,7 +191,7 @@ describe('outbox', () => {
     outbox.write([rec(1), rec(2)]);
     expect(outbox.read()).toHaveLength(2);
     expect(log.debug).toHaveBeenCalledTimes(1);
-    expect(log.debug.mock.calls[0][0]).toMatch(/localStorage unavailable/);
+    expect(log.debug.mock.calls[0][0]).toMatch(/no localStorage/);
   });
 
   test('a full or throwing setItem: memory, records kept, one debug line', () => {

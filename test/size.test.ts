@@ -1,5 +1,8 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'acorn';
 import { describe, expect, it } from 'vitest';
@@ -10,9 +13,18 @@ import { bundleScript, mangleProps } from '../scripts/bundle.mjs';
 describe('the script tag bundle', () => {
   it('stays under its size ceiling (gzip -9)', async () => {
     const { code } = await bundleScript();
-    const gzip = gzipSync(code, { level: 9 }).length;
-    // The ceiling for every feature of the contract (README, "Size").
-    expect(gzip).toBeLessThanOrEqual(15_360);
+    // The ceiling for every feature of the contract (README, "Size"), as zlib and as `gzip -9c klaviyo-lite.js`
+    // count it: GNU gzip deflates a little differently and stores the file's name in its header.
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThanOrEqual(15_360);
+    const dir = mkdtempSync(join(tmpdir(), 'size-'));
+    writeFileSync(join(dir, 'klaviyo-lite.js'), code);
+    let gnu: Buffer | undefined;
+    try {
+      gnu = execFileSync('gzip', ['-9c', join(dir, 'klaviyo-lite.js')]);
+    } catch {
+      // No gzip on this machine: zlib's figure above stands alone.
+    }
+    if (gnu) expect(gnu.length).toBeLessThanOrEqual(15_360);
   }, 30e3);
 
   // The browser floor (README, "Browsers") is Chrome 73, Firefox 65, Safari 12.1: all parse ES2019, none later.

@@ -53,7 +53,7 @@ export function createOutbox(log: Logger, storage?: Storage | null): Outbox {
 
   // Said once, whatever the cause.
   const unusable = () => {
-    if (!said) log.debug('localStorage unavailable: requests kept in memory');
+    if (!said) log.debug('no localStorage: requests kept in memory');
     said = true;
   };
   // Private mode, a disabled or throwing localStorage: keep going in memory.

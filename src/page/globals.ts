@@ -48,7 +48,7 @@ export function installGlobals(w: Win, client: Pick<Client, 'api' | 'isIdentifie
   // With no argument it reads the visitor: integrations test `_learnq.identify().$email` before tracking a checkout.
   const identify = (input?: IdentifyInput, ...rest: Callback[]) => (input === undefined ? client.visitor() : api.identify(input, ...rest));
   w._learnq = markLive(Object.assign({}, api, { push: forward, isIdentified, identify }));
-  if (ownObject) log.error('window.klaviyo is the page\'s own: use window.klaviyoLite');
+  if (ownObject) log.error('window.klaviyo is taken: use window.klaviyoLite');
   else w.klaviyo = api;
 
   forward(...queued);
